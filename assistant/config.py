@@ -1,0 +1,87 @@
+"""Settings: where data, caches and models live, and the drafting knobs.
+
+Every value has a default that works from a fresh clone; `Settings.from_env()` reads the
+`ASSISTANT_*` environment variables so the app, the CLI and CI share one way to configure.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "care-assistant"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = REPO_ROOT / "data"
+    prompts_dir: Path = REPO_ROOT / "prompts"
+    models_dir: Path = REPO_ROOT / "models"
+    # Caches (converted model weights, the index) and the feedback database; never committed.
+    home: Path = field(default_factory=_default_home)
+    model: str = "qwen2.5-0.5b"
+    embedder: str = "all-minilm-l6-v2"
+    # Three candidates: the product shows a draft and up to two alternatives.
+    candidates: int = 3
+    # Examples retrieved for the prompt and shown beside the drafts.
+    top_k: int = 3
+    # Twitter replies fit in ~70 tokens and emails in ~250; 200 keeps a draft under a few seconds.
+    max_new_tokens: int = 200
+    # The model sees at most this many characters of the complaint (a 100 KB paste is cut).
+    max_complaint_chars: int = 2000
+    threads: int = 2
+    seed: int = 0
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index" / self.embedder
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.home / "feedback.sqlite3"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict = {}
+        for f in fields(cls):
+            raw = env.get(f"ASSISTANT_{f.name.upper()}")
+            if raw is None:
+                continue
+            if f.type in ("Path",) or f.name.endswith("_dir") or f.name == "home":
+                values[f.name] = Path(raw).expanduser()
+            elif f.type == "int":
+                try:
+                    values[f.name] = int(raw)
+                except ValueError:
+                    raise ConfigError(
+                        f"ASSISTANT_{f.name.upper()} must be a whole number. "
+                        f"Currently it is {raw!r}."
+                    ) from None
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def validate(self) -> None:
+        for name in ("candidates", "top_k", "max_new_tokens", "max_complaint_chars", "threads"):
+            value = getattr(self, name)
+            if value < 1:
+                raise ConfigError(f"{name} must be greater than 0. Currently, {name} is {value}.")

@@ -1,0 +1,336 @@
+"""The drafting pipeline: analyse -> retrieve -> prompt -> generate -> guard -> rank -> Suggestion.
+
+`Drafter` gets its parts passed in (index, generator, policies, ranker), so tests run it on the
+fakes in `testing.py` and the app on the real models.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .analysis import Analysis, analyse
+from .cases import Case, Match
+from .generation import Conversation, Generator
+from .guards import Check, GuardContext, example_facts, passed, run_guards
+from .inputs import clean_complaint, clean_name
+from .language import LANGUAGE_NAMES
+from .policy import BrandPolicy, Policies
+from .prompts import render
+from .retrieval import CaseIndex
+
+
+@dataclass
+class Request:
+    complaint: str
+    channel: str = "twitter"
+    brand: str | None = None
+    customer: str | None = None
+    agent: str | None = None
+
+
+@dataclass
+class Candidate:
+    text: str
+    checks: list[Check]
+    score: float = 0.0
+    example_id: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return passed(self.checks)
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "passed": self.passed,
+            "score": round(self.score, 1),
+            "example_id": self.example_id,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass
+class Suggestion:
+    draft: str
+    alternatives: list[str]
+    cases: list[Match]
+    analysis: Analysis
+    checks: list[Check]
+    fallback: bool
+    model: str
+    timings: dict[str, float]
+    candidates: list[Candidate] = field(default_factory=list)  # every candidate, kept or dropped
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "draft": self.draft,
+            "alternatives": self.alternatives,
+            "cases": [
+                {
+                    "id": m.case.id,
+                    "score": round(m.score, 4),
+                    "complaint": m.case.complaint,
+                    "reply": m.case.reply,
+                }
+                for m in self.cases
+            ],
+            "analysis": self.analysis.to_dict(),
+            "checks": [c.to_dict() for c in self.checks],
+            "fallback": self.fallback,
+            "model": self.model,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "candidates": [c.to_dict() for c in self.candidates],
+            "notes": self.notes,
+        }
+
+
+Ranker = Callable[[str, str, Analysis, str], float]
+
+
+def simple_rank(reply: str, complaint: str, analysis: Analysis, channel: str) -> float:
+    """A stand-in ranker (the coach replaces it): first person, apology, shared words."""
+    lowered = reply.lower()
+    score = 10.0 * bool(
+        re.search(r"\b(i'll|i will|i've|i have|voy a|je vais|ich werde)\b", lowered)
+    )
+    score += 10.0 * bool(re.search(r"\b(sorry|apolog|siento|lamento|désolé|leid)\w*", lowered))
+    shared = set(re.findall(r"\w{5,}", complaint.lower())) & set(re.findall(r"\w{5,}", lowered))
+    return score + min(len(shared), 10)
+
+
+def remedies_text(policy: BrandPolicy, prompts_dir: Path) -> str:
+    words = yaml.safe_load((prompts_dir / "remedies.yaml").read_text(encoding="utf-8"))
+    parts = []
+    for remedy in policy.remedies:
+        phrase = words.get(remedy, remedy)
+        if remedy == "credit" and policy.max_credit:
+            phrase += f" up to {policy.max_credit:g} {policy.currency}"
+        if remedy == "voucher" and policy.max_voucher:
+            phrase += f" up to {policy.max_voucher:g} {policy.currency}"
+        parts.append(phrase)
+    return ", ".join(parts) or "an apology and a follow-up"
+
+
+def _swap_names(text: str, old: str | None, new: str | None) -> str:
+    if not old:
+        return text
+    return re.sub(rf"\b{re.escape(old)}\b", new or "", text).replace(" ,", ",").strip(" ,–-^")
+
+
+def adapt_example_reply(example: Case, customer: str | None, agent: str | None) -> str:
+    """The example's reply with its customer and agent names swapped for this request's."""
+    reply = _swap_names(example.reply, example.customer, customer)
+    reply = _swap_names(reply, example.agent, agent)
+    return re.sub(r"\n?\s*[–-]\s*$|\s+\^\s*$", "", reply).strip()
+
+
+class Drafter:
+    def __init__(
+        self,
+        index: CaseIndex,
+        generator: Generator,
+        policies: Policies,
+        prompts_dir: Path,
+        ranker: Ranker = simple_rank,
+        candidates: int = 3,
+        top_k: int = 3,
+        max_new_tokens: int = 200,
+        max_complaint_chars: int = 2000,
+    ):
+        self.index = index
+        self.generator = generator
+        self.policies = policies
+        self.prompts_dir = Path(prompts_dir)
+        self.ranker = ranker
+        self.candidates = candidates
+        self.top_k = top_k
+        self.max_new_tokens = max_new_tokens
+        self.max_complaint_chars = max_complaint_chars
+
+    # -- steps -------------------------------------------------------------------------------
+    def retrieve(
+        self, text: str, analysis: Analysis, filters: dict | None = None, exclude_ids=()
+    ) -> list[Match]:
+        filters = dict(filters or {})
+        same_language = {**filters, "language": analysis.language}
+        matches = self.index.search(text, self.top_k, same_language, exclude_ids)
+        if len(matches) < self.top_k:  # too few cases in this language: widen, keep the order
+            more = self.index.search(text, self.top_k, filters, exclude_ids)
+            seen = {m.case.id for m in matches}
+            matches += [m for m in more if m.case.id not in seen][: self.top_k - len(matches)]
+        return matches
+
+    def conversation(
+        self, request: Request, example: Case, policy: BrandPolicy, analysis: Analysis, text: str
+    ) -> Conversation:
+        rule = self.policies.channel(request.channel)
+        gesture = policy.max_gesture
+        system = render(
+            "draft_system.j2",
+            self.prompts_dir,
+            agent_label=request.agent or "an agent",
+            brand_label=policy.brand or "the company",
+            public=rule.public,
+            private_channel=policy.private_channel,
+            customer=request.customer,
+            language_name=LANGUAGE_NAMES[analysis.language],
+            limit=rule.limit,
+            remedies=remedies_text(policy, self.prompts_dir),
+            max_gesture=gesture,
+            max_gesture_text=f"{gesture:g} {policy.currency}",
+            agent=request.agent,
+        )
+        return [
+            {"role": "system", "content": system},
+            {"role": "user", "content": example.complaint},
+            {
+                "role": "assistant",
+                "content": adapt_example_reply(example, request.customer, request.agent),
+            },
+            {"role": "user", "content": text},
+        ]
+
+    def fallback(
+        self, request: Request, analysis: Analysis, matches: list[Match], ctx: GuardContext
+    ) -> tuple[str, list[Check]]:
+        """A safe reply: the best gold reply stripped of its own facts, else a trainer template."""
+        for match in matches[:1]:
+            facts = example_facts(match.case, ctx)
+            adapted = adapt_example_reply(match.case, request.customer, request.agent)
+            sentences = re.findall(r"[^.!?]+[.!?]+", adapted)
+            kept = [s.strip() for s in sentences if not facts & set(re.findall(r"\w+", s.lower()))]
+            if len(kept) >= 2 and len(kept) == len(sentences):
+                candidate = " ".join(kept)
+                checks = run_guards(candidate, ctx)
+                if passed(checks):
+                    return candidate, checks
+        templates = yaml.safe_load((self.prompts_dir / "fallback.yaml").read_text("utf-8"))
+        lang = analysis.language if analysis.language in templates else "en"
+        if analysis.kind in ("praise", "question", "noise"):
+            key = analysis.kind
+        elif "bereavement" in analysis.sensitive:
+            key = "bereavement"
+        elif "safety" in analysis.sensitive:
+            key = "safety"
+        else:
+            key = "complaint"
+        import jinja2
+
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+        greeting = (
+            env.from_string(templates["greetings"][lang]).render(name=request.customer)
+            if request.customer
+            else ""
+        )
+        text = env.from_string(templates[lang][key]).render(
+            greeting=greeting,
+            private=ctx.policy.private_channel if ctx.channel.public else "",
+            signature=f"\n{request.agent}" if request.agent else "",
+        )
+        return text, run_guards(text, ctx)
+
+    # -- the pipeline ------------------------------------------------------------------------
+    def suggest(
+        self,
+        request: Request,
+        filters: dict | None = None,
+        exclude_ids=(),
+        on_text: Callable[[str], None] | None = None,
+    ) -> Suggestion:
+        started = time.perf_counter()
+        rule = self.policies.channel(request.channel)
+        policy = self.policies.for_brand(request.brand)
+        request.customer = clean_name(request.customer, "customer")
+        request.agent = clean_name(request.agent, "agent")
+        cleaned = clean_complaint(request.complaint, self.max_complaint_chars)
+        analysis = analyse(cleaned.text, request.channel)
+        t0 = time.perf_counter()
+        matches = self.retrieve(cleaned.text, analysis, filters, exclude_ids)
+        t1 = time.perf_counter()
+        ctx = GuardContext(
+            complaint=cleaned.text,
+            channel=rule,
+            policy=policy,
+            language=analysis.language,
+            examples=[m.case for m in matches],
+            customer=request.customer,
+            agent=request.agent,
+        )
+        conversations = [
+            self.conversation(request, m.case, policy, analysis, cleaned.text)
+            for m in matches[: self.candidates]
+        ]
+        texts = (
+            self.generator.generate_batch(conversations, self.max_new_tokens, on_text)
+            if conversations
+            else []
+        )
+        t2 = time.perf_counter()
+        candidates = []
+        for text, match in zip(texts, matches, strict=False):
+            text = text.strip().strip('"').strip()
+            checks = run_guards(text, ctx)
+            score = (
+                self.ranker(text, cleaned.text, analysis, request.channel)
+                if passed(checks)
+                else 0.0
+            )
+            candidates.append(Candidate(text, checks, score, match.case.id))
+        kept = sorted((c for c in candidates if c.passed), key=lambda c: -c.score)
+        notes = list(cleaned.notes)
+        if kept:
+            draft, checks, fallback = kept[0].text, kept[0].checks, False
+        else:
+            draft, checks = self.fallback(request, analysis, matches, ctx)
+            fallback = True
+            notes.append("No drafted candidate passed the guards; this is a safe fallback reply.")
+        alternatives = [c.text for c in kept[1:3]]
+        t3 = time.perf_counter()
+        timings = {
+            "retrieve": t1 - t0,
+            "generate": t2 - t1,
+            "guard_rank": t3 - t2,
+            "total": t3 - started,
+        }
+        return Suggestion(
+            draft,
+            alternatives,
+            matches,
+            analysis,
+            checks,
+            fallback,
+            getattr(self.generator, "name", "unknown"),
+            timings,
+            candidates,
+            notes,
+        )
+
+    def stream(self, request: Request, **kwargs) -> Iterator[str | Suggestion]:
+        """Yield the first draft's text as it is written, then the final Suggestion."""
+        import queue
+        import threading
+
+        updates: queue.Queue = queue.Queue()
+        box: dict = {}
+
+        def work():
+            try:
+                box["result"] = self.suggest(request, on_text=updates.put, **kwargs)
+            except BaseException as exc:  # re-raised in the caller's thread
+                box["error"] = exc
+            finally:
+                updates.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        while (item := updates.get()) is not None:
+            yield item
+        if "error" in box:
+            raise box["error"]
+        yield box["result"]

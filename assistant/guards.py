@@ -1,0 +1,270 @@
+"""Hard guards every draft must pass before an agent sees it.
+
+Each guard returns a `Check`; a draft with any failed check is dropped, never shown. The guards
+are the product's safety promise, so they err on the side of rejecting: a fallback reply costs
+the agent a little typing, a leaked card number or a promised $5,000 costs the brand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .cases import Case, words
+from .language import LANGUAGE_NAMES, same_language
+from .pii import find_private_data
+from .policy import BrandPolicy, ChannelRule
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    reason: str
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "reason": self.reason,
+            "span": list(self.span) if self.span else None,
+        }
+
+
+@dataclass
+class GuardContext:
+    complaint: str
+    channel: ChannelRule
+    policy: BrandPolicy
+    language: str
+    examples: Sequence[Case] = ()
+    customer: str | None = None
+    agent: str | None = None
+    extra_allowed: set[str] = field(default_factory=set)
+
+
+_REFUSAL = re.compile(
+    r"\b(?:I(?:'m| am) sorry,? but I (?:can(?:'|no)t|am unable)|I can(?:'|no)t (?:assist|help) with"
+    r"|as an AI|language model|I'm an AI|no puedo ayudar|je ne peux pas vous aider"
+    r"|ich kann (?:Ihnen )?nicht helfen)\b",
+    re.I,
+)
+_META = re.compile(
+    r"^\s*(?:here(?:'s| is) (?:a|the|my|your) (?:reply|response|draft)|reply:|response:|draft:"
+    r"|sure[,!]|certainly[,!]|of course[,!])|\[(?:your|customer|agent|name|brand)[^\]]*\]"
+    r"|\{\{?\s*\w+\s*\}?\}|<\|",
+    re.I,
+)
+_MONEY = re.compile(
+    r"(?P<pre>[$£€])\s?(?P<a>\d[\d,.]*)|(?P<b>\d[\d,.]*)\s?(?P<post>[$£€]|usd|eur|gbp|dollars?|euros?"
+    r"|pounds?|dólares|libras)\b",
+    re.I,
+)
+# First-person offers in the four languages; an amount in such a sentence is a promise.
+_OFFER = re.compile(
+    r"\b(?:I(?:'ll| will|'ve| have)|we(?:'ll| will|'ve| have)|let me)\b[^.!?]{0,40}"
+    r"\b(?:refund|credit|give|add|send|offer|compensat|pay|reimburs)"
+    r"|\b(?:te|le|les|os) (?:reembols|abon|dar|ofrec)"
+    r"|\bje vous (?:rembours|offr|accord|verse)|\bwir (?:erstatten|schreiben)|\bich (?:erstatte"
+    r"|schreibe)|\bgutschrift|\bcompensation of\b",
+    re.I,
+)
+_FULL_REFUND = re.compile(
+    r"\b(?:I(?:'ll| will)|we(?:'ll| will)) (?:\w+ )?refund\b|\bfull refund\b"
+    r"|\brefund (?:you|it|the)\b|\b(?:te|le) (?:reembolsamos|reembolsaré)|\breembolso completo"
+    r"|\bje vous rembourse"
+    r"|\bremboursement intégral|\bwir erstatten (?:Ihnen )?den|\bvolle erstattung",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# Capitalised words that are never example-specific facts.
+_ALWAYS_OK = {
+    "i",
+    "dm",
+    "ok",
+    "pm",
+    "am",
+    "hi",
+    "hello",
+    "dear",
+    "thanks",
+    "hola",
+    "bonjour",
+    "hallo",
+    "sie",
+    "ihnen",
+    "ihr",
+    "ihre",
+    "usted",
+}
+
+
+def _amount(text: str) -> float | None:
+    cleaned = text.rstrip(".,")
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", cleaned):
+        cleaned = re.sub(r"[.,]", "", cleaned)
+    cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def check_not_empty(reply: str, ctx: GuardContext) -> Check:
+    ok = len(reply.strip()) >= 15
+    return Check("not_empty", ok, "has content" if ok else "the draft is empty or a fragment")
+
+
+def check_not_refusal(reply: str, ctx: GuardContext) -> Check:
+    for pattern, why in ((_REFUSAL, "a refusal"), (_META, "meta-text or a placeholder")):
+        m = pattern.search(reply)
+        if m:
+            return Check("not_refusal", False, f"reads as {why}: {m.group().strip()!r}", m.span())
+    return Check("not_refusal", True, "a direct reply")
+
+
+def check_private_data(reply: str, ctx: GuardContext) -> Check:
+    for item in find_private_data(reply):
+        if ctx.channel.public or item.kind == "card":
+            where = "a public" if ctx.channel.public else "any"
+            return Check(
+                "private_data",
+                False,
+                f"repeats a {item.kind} ({item.text!r}) on {where} channel",
+                (item.start, item.end),
+            )
+    return Check("private_data", True, "repeats no private data")
+
+
+def check_policy(reply: str, ctx: GuardContext) -> Check:
+    policy = ctx.policy
+    complaint_amounts = {
+        _amount(m.group("a") or m.group("b")) for m in _MONEY.finditer(ctx.complaint)
+    }
+    for sentence in _SENTENCE.finditer(reply):
+        text = sentence.group()
+        if not _OFFER.search(text):
+            continue
+        for m in _MONEY.finditer(text):
+            value = _amount(m.group("a") or m.group("b"))
+            if value is None or value <= policy.max_gesture:
+                continue
+            if policy.allows("refund") and value in complaint_amounts:
+                continue  # refunding the charge the customer named is within a refund policy
+            span = (sentence.start() + m.start(), sentence.start() + m.end())
+            limit = f"{policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "nothing"
+            return Check(
+                "policy", False, f"offers {m.group().strip()}; the policy allows {limit}", span
+            )
+    if not policy.allows("refund"):
+        m = _FULL_REFUND.search(reply)
+        if m and "review" not in reply[m.start() : m.end() + 12].lower():
+            return Check(
+                "policy",
+                False,
+                f"promises a refund ({m.group()!r}); the policy allows only a refund review",
+                m.span(),
+            )
+    return Check("policy", True, "stays within the brand policy")
+
+
+def check_length(reply: str, ctx: GuardContext) -> Check:
+    ok = len(reply) <= ctx.channel.limit
+    return Check(
+        "length",
+        ok,
+        f"{len(reply)} of {ctx.channel.limit} characters for {ctx.channel.name}",
+        None if ok else (ctx.channel.limit, len(reply)),
+    )
+
+
+def check_language(reply: str, ctx: GuardContext) -> Check:
+    ok = same_language(reply, ctx.language)
+    name = LANGUAGE_NAMES.get(ctx.language, ctx.language)
+    return Check("language", ok, f"in {name}" if ok else f"not in {name}, the customer's language")
+
+
+def example_facts(example: Case, ctx: GuardContext) -> set[str]:
+    """Names, numbers and proper nouns of an example that the new complaint does not contain."""
+    known = set(
+        words(
+            " ".join(
+                filter(
+                    None,
+                    [
+                        ctx.complaint,
+                        ctx.customer,
+                        ctx.agent,
+                        ctx.policy.brand,
+                        ctx.policy.handle,
+                        ctx.policy.private_channel,
+                    ],
+                )
+            )
+        )
+    )
+    known |= ctx.extra_allowed | _ALWAYS_OK
+    facts: set[str] = set()
+    for name in (example.customer, example.agent, example.brand):
+        if name:
+            facts.update(w for w in words(name) if w not in known and len(w) > 2)
+    for text in (example.complaint, example.reply):
+        for sentence in _SENTENCE.finditer(text):
+            tokens = re.findall(r"[\w'’]+", sentence.group())
+            for i, token in enumerate(tokens):
+                proper = i > 0 and token[:1].isupper() and not token.isupper()
+                number = any(ch.isdigit() for ch in token) and len(token) >= 2
+                if (proper or number) and token.lower() not in known:
+                    facts.add(token.lower())
+    return facts
+
+
+def check_example_copy(reply: str, ctx: GuardContext) -> Check:
+    reply_words = set(words(reply))
+    for example in ctx.examples:
+        copied = sorted(example_facts(example, ctx) & reply_words)
+        if copied:
+            m = re.search(re.escape(copied[0]), reply, re.I)
+            return Check(
+                "example_copy",
+                False,
+                f"copies {', '.join(copied[:4])} from example "
+                f"{example.id}, not from this complaint",
+                m.span() if m else None,
+            )
+    return Check("example_copy", True, "uses only this complaint's facts")
+
+
+def check_no_loop(reply: str, ctx: GuardContext) -> Check:
+    sentences = [" ".join(words(s.group())) for s in _SENTENCE.finditer(reply)]
+    repeated = [s for s, n in Counter(s for s in sentences if len(s) > 12).items() if n > 1]
+    if repeated:
+        return Check("no_loop", False, f"repeats the sentence {repeated[0]!r}")
+    tokens = words(reply)
+    grams = Counter(tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4))
+    if grams and max(grams.values()) >= 3:
+        return Check("no_loop", False, "repeats the same phrase three times or more")
+    return Check("no_loop", True, "no repetition")
+
+
+GUARDS = (
+    check_not_empty,
+    check_not_refusal,
+    check_private_data,
+    check_policy,
+    check_length,
+    check_language,
+    check_example_copy,
+    check_no_loop,
+)
+
+
+def run_guards(reply: str, ctx: GuardContext) -> list[Check]:
+    return [guard(reply, ctx) for guard in GUARDS]
+
+
+def passed(checks: Sequence[Check]) -> bool:
+    return all(c.passed for c in checks)

@@ -1,0 +1,150 @@
+"""Brand policies (what an agent may offer) and channel rules, read from files in `data/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .cases import CHANNELS
+from .errors import ConfigError, InputError
+
+REMEDIES = (
+    "refund",
+    "refund_review",
+    "replacement",
+    "repair",
+    "credit",
+    "voucher",
+    "fee_waiver",
+    "rebooking",
+    "callback",
+    "escalation",
+)
+
+
+@dataclass(frozen=True)
+class BrandPolicy:
+    brand: str | None
+    industry: str | None = None
+    handle: str | None = None
+    currency: str = "USD"
+    remedies: tuple[str, ...] = ()
+    max_credit: float = 0
+    max_voucher: float = 0
+    private_channel: str = "DM"
+    notes: str = ""
+
+    @property
+    def max_gesture(self) -> float:
+        """The largest sum an agent may offer without escalation."""
+        return max(self.max_credit, self.max_voucher)
+
+    def allows(self, remedy: str) -> bool:
+        return remedy in self.remedies
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    name: str
+    limit: int
+    public: bool
+
+
+@dataclass
+class Policies:
+    brands: dict[str, BrandPolicy]
+    default: BrandPolicy
+    channels: dict[str, ChannelRule] = field(default_factory=dict)
+
+    def for_brand(self, brand: str | None) -> BrandPolicy:
+        if not brand:
+            return self.default
+        found = self.brands.get(brand) or {k.lower(): v for k, v in self.brands.items()}.get(
+            brand.lower()
+        )
+        if found is None:
+            known = ", ".join(sorted(self.brands)[:8])
+            raise InputError(
+                f"Unknown brand {brand!r}. Known brands include: {known} "
+                f"({len(self.brands)} in all; `assistant brands` lists them), "
+                "or add it to a file in data/brands/."
+            )
+        return found
+
+    def channel(self, name: str) -> ChannelRule:
+        rule = self.channels.get(name)
+        if rule is None:
+            raise InputError(f"Unknown channel {name!r}. Choose one of: {', '.join(CHANNELS)}.")
+        return rule
+
+
+def _policy_from(row: dict, source: Path) -> BrandPolicy:
+    remedies = tuple(row.get("remedies") or ())
+    bad = [r for r in remedies if r not in REMEDIES]
+    if bad:
+        raise ConfigError(
+            f"{source}: brand {row.get('brand')!r} has unknown remedies {bad}; "
+            f"allowed: {', '.join(REMEDIES)}."
+        )
+    for key in ("max_credit", "max_voucher"):
+        if not isinstance(row.get(key, 0), int | float) or row.get(key, 0) < 0:
+            raise ConfigError(f"{source}: {key} of {row.get('brand')!r} must be a number >= 0.")
+    return BrandPolicy(
+        brand=row.get("brand"),
+        industry=row.get("industry"),
+        handle=row.get("handle"),
+        currency=row.get("currency", "USD"),
+        remedies=remedies,
+        max_credit=float(row.get("max_credit", 0)),
+        max_voucher=float(row.get("max_voucher", 0)),
+        private_channel=row.get("private_channel", "DM"),
+        notes=row.get("notes", ""),
+    )
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+
+
+def parse_brand_yaml(text: str, source: Path = Path("<text>")) -> list[BrandPolicy]:
+    """Parse and validate a brand policy file's text (used by the app's policy editor too)."""
+    try:
+        rows = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source} is not valid YAML: {exc}") from None
+    if not isinstance(rows, list):
+        raise ConfigError(f"{source} must be a YAML list of brands.")
+    policies = []
+    for row in rows:
+        if not isinstance(row, dict) or not row.get("brand"):
+            raise ConfigError(f"{source}: every entry needs a `brand` name.")
+        policies.append(_policy_from(row, source))
+    return policies
+
+
+def load_policies(data_dir: Path) -> Policies:
+    data_dir = Path(data_dir)
+    brands: dict[str, BrandPolicy] = {}
+    for path in sorted((data_dir / "brands").glob("*.yaml")):
+        for policy in parse_brand_yaml(path.read_text(encoding="utf-8"), path):
+            brands[policy.brand] = policy
+    default_path = data_dir / "policy_default.yaml"
+    default = (
+        _policy_from(_read_yaml(default_path), default_path)
+        if default_path.exists()
+        else BrandPolicy(brand=None, remedies=("refund_review", "escalation"))
+    )
+    channels = {}
+    channel_path = data_dir / "channels.yaml"
+    if not channel_path.exists():
+        raise ConfigError(f"{channel_path} is missing; it defines the channels and their limits.")
+    for name, rule in (_read_yaml(channel_path) or {}).items():
+        channels[name] = ChannelRule(
+            name=name, limit=int(rule["limit"]), public=bool(rule["public"])
+        )
+    return Policies(brands=brands, default=default, channels=channels)

@@ -1,0 +1,231 @@
+"""Embedding search over the case library.
+
+`Embedder` is the seam: one method, `embed_batch(texts) -> float32 array` of unit vectors.
+`CaseIndex` keeps every vector in memory, searches exactly (one matrix product) by default and
+switches to a FAISS HNSW graph above `approximate_threshold` cases, where exact search stops
+fitting a 15 ms budget. It saves vectors with a manifest and refuses a manifest that does not
+match the library or embedder, so a stale index is never used silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .cases import Case, Match, library_checksum
+from .errors import IndexMismatchError, InputError
+
+INDEX_VERSION = 1
+FILTER_FIELDS = ("brand", "industry", "channel", "language", "split", "issue")
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def embed(embedder: Embedder, texts: Sequence[str], batch_size: int = 64, progress: bool = False):
+    """All `texts` embedded in batches, with a tqdm bar when `progress`."""
+    if not texts:
+        return np.zeros((0, embedder.dimension), dtype=np.float32)
+    starts = range(0, len(texts), batch_size)
+    if progress:
+        from tqdm import tqdm
+
+        starts = tqdm(starts, desc="Embedding cases", unit="batch")
+    parts = [embedder.embed_batch(list(texts[i : i + batch_size])) for i in starts]
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 from its PyPI package (or any sentence-transformers folder), lazily."""
+
+    def __init__(self, name: str, folder: Path, dimension: int = 384, threads: int = 2):
+        self.name = name
+        self.folder = Path(folder)
+        self.dimension = dimension
+        self.threads = threads
+        self._model = None
+
+    def warm_up(self) -> None:
+        if self._model is None:
+            # Importing sentence-transformers pulls in torch: only here, never at module import.
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self.threads)
+            self._model = SentenceTransformer(str(self.folder), device="cpu")
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        vectors = self._model.encode(
+            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return vectors.astype(np.float32)
+
+
+class CaseIndex:
+    def __init__(
+        self,
+        embedder: Embedder,
+        cases: Sequence[Case] = (),
+        vectors: np.ndarray | None = None,
+        approximate_threshold: int = 20_000,
+    ):
+        # 20k: exact search over 20k x 384 floats is ~1 ms; HNSW pays off only well above that.
+        self.embedder = embedder
+        self.cases: list[Case] = list(cases)
+        dim = embedder.dimension
+        self.vectors = vectors if vectors is not None else np.zeros((0, dim), dtype=np.float32)
+        if len(self.vectors) != len(self.cases):
+            raise IndexMismatchError(
+                f"{len(self.vectors)} vectors for {len(self.cases)} cases; rebuild the index."
+            )
+        self.approximate_threshold = approximate_threshold
+        self._faiss = None
+
+    @classmethod
+    def build(cls, cases: Sequence[Case], embedder: Embedder, progress: bool = False, **kwargs):
+        vectors = embed(embedder, [c.complaint for c in cases], progress=progress)
+        return cls(embedder, cases, vectors, **kwargs)
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    @property
+    def approximate(self) -> bool:
+        return len(self.cases) >= self.approximate_threshold
+
+    def add(self, cases: Iterable[Case]) -> None:
+        """Embed and append new cases; no rebuild (the HNSW graph takes them incrementally)."""
+        cases = list(cases)
+        known = {c.id for c in self.cases}
+        dup = [c.id for c in cases if c.id in known]
+        if dup:
+            raise InputError(f"Cases already in the index: {', '.join(dup[:5])}.")
+        vectors = embed(self.embedder, [c.complaint for c in cases])
+        self.cases.extend(cases)
+        self.vectors = np.vstack([self.vectors, vectors]) if len(self.vectors) else vectors
+        if self._faiss is not None:
+            self._faiss.add(vectors)
+
+    def _graph(self):
+        if self._faiss is None:
+            import faiss
+
+            # M=32 and efSearch=96 gave recall@5 >= 0.95 at 1M cases in bench/retrieval.py.
+            graph = faiss.IndexHNSWFlat(self.embedder.dimension, 32, faiss.METRIC_INNER_PRODUCT)
+            graph.hnsw.efConstruction = 64
+            graph.hnsw.efSearch = 96
+            graph.add(self.vectors)
+            self._faiss = graph
+        return self._faiss
+
+    def _mask(self, filters: dict | None, exclude: set[str]) -> np.ndarray | None:
+        if not filters and not exclude:
+            return None
+        unknown = set(filters or {}) - set(FILTER_FIELDS)
+        if unknown:
+            raise InputError(f"Unknown filter {sorted(unknown)}; use {', '.join(FILTER_FIELDS)}.")
+        items = (filters or {}).items()
+        return np.fromiter(
+            (c.id not in exclude and all(getattr(c, k) == v for k, v in items) for c in self.cases),
+            dtype=bool,
+            count=len(self.cases),
+        )
+
+    def search_vector(
+        self,
+        query: np.ndarray,
+        k: int = 3,
+        filters: dict | None = None,
+        exclude_ids: Iterable[str] = (),
+        exact: bool | None = None,
+    ) -> list[Match]:
+        if k < 1:
+            raise InputError(f"k must be greater than 0. Currently, k is {k}.")
+        if not self.cases:
+            return []
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        mask = self._mask(filters, set(exclude_ids))
+        use_exact = (not self.approximate) if exact is None else exact
+        if not use_exact:
+            # Over-fetch, then filter; fall back to exact when filters leave too few.
+            fetch = min(len(self.cases), k * (20 if mask is not None else 1))
+            scores, ids = self._graph().search(query[None, :], fetch)
+            hits = [
+                (int(i), float(s))
+                for i, s in zip(ids[0], scores[0], strict=True)
+                if i >= 0 and (mask is None or mask[i])
+            ]
+            if len(hits) >= k or (mask is not None and hits and len(hits) == int(mask.sum())):
+                return [Match(self.cases[i], s) for i, s in hits[:k]]
+        scores = self.vectors @ query
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        top = (
+            np.argpartition(-scores, min(k, len(scores) - 1))[:k]
+            if len(scores) > k
+            else np.arange(len(scores))
+        )
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Match(self.cases[i], float(scores[i])) for i in top if np.isfinite(scores[i])]
+
+    def search(
+        self, text: str, k: int = 3, filters: dict | None = None, exclude_ids: Iterable[str] = ()
+    ) -> list[Match]:
+        return self.search_vector(self.embedder.embed_batch([text])[0], k, filters, exclude_ids)
+
+    # Persistence -------------------------------------------------------------------------------
+    def manifest(self) -> dict:
+        return {
+            "version": INDEX_VERSION,
+            "embedder": self.embedder.name,
+            "dimension": int(self.embedder.dimension),
+            "count": len(self.cases),
+            "checksum": library_checksum(self.cases),
+        }
+
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "vectors.npy", self.vectors)
+        (folder / "ids.json").write_text(json.dumps([c.id for c in self.cases]))
+        (folder / "manifest.json").write_text(json.dumps(self.manifest(), indent=2))
+
+    @classmethod
+    def load(cls, folder: Path, cases: Sequence[Case], embedder: Embedder, **kwargs) -> CaseIndex:
+        """Load saved vectors for exactly these `cases`; IndexMismatchError if anything differs."""
+        folder = Path(folder)
+        path = folder / "manifest.json"
+        if not path.exists():
+            raise IndexMismatchError(f"No index at {folder}; run `assistant index build`.")
+        saved = json.loads(path.read_text())
+        by_id = {c.id: c for c in cases}
+        ids = json.loads((folder / "ids.json").read_text())
+        ordered = [by_id[i] for i in ids if i in by_id]
+        expected = {
+            "version": INDEX_VERSION,
+            "embedder": embedder.name,
+            "dimension": int(embedder.dimension),
+            "count": len(cases),
+            "checksum": library_checksum(ordered) if len(ordered) == len(cases) else "(ids differ)",
+        }
+        diffs = [
+            f"{k}: saved {saved.get(k)!r}, now {v!r}"
+            for k, v in expected.items()
+            if saved.get(k) != v
+        ]
+        if diffs:
+            raise IndexMismatchError(
+                f"The index at {folder} does not match the library ({'; '.join(diffs)}). "
+                "Run `assistant index build` to rebuild it."
+            )
+        vectors = np.load(folder / "vectors.npy")
+        return cls(embedder, ordered, vectors, **kwargs)

@@ -1,0 +1,188 @@
+"""`Assistant`: the library, index, models and pipeline wired together, every part lazy.
+
+    assistant = Assistant(Settings.from_env())
+    suggestion = assistant.suggest("My flight was cancelled...", channel="twitter")
+
+Parts can be passed in (tests pass the fakes from `testing.py`); otherwise they are built on first
+use from the settings, so constructing an Assistant never loads a model.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .analysis import Analysis, analyse
+from .cases import Case, load_library
+from .config import Settings
+from .drafting import Drafter, Ranker, Request, Suggestion, simple_rank
+from .errors import IndexMismatchError
+from .generation import Generator, TransformersGenerator
+from .models import embedder_folder, load_manifests, resolve_generator
+from .policy import Policies, load_policies
+from .retrieval import CaseIndex, Embedder, SentenceTransformerEmbedder
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        cases: Sequence[Case] | None = None,
+        policies: Policies | None = None,
+        ranker: Ranker | None = None,
+        persist_index: bool = True,
+    ):
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self._generator = generator
+        self._cases = list(cases) if cases is not None else None
+        self._policies = policies
+        self._ranker = ranker
+        self._index: CaseIndex | None = None
+        self._drafter: Drafter | None = None
+        self.persist_index = persist_index
+
+    # -- parts -------------------------------------------------------------------------------
+    @property
+    def cases(self) -> list[Case]:
+        if self._cases is None:
+            self._cases = load_library(self.settings.data_dir) + self.approved_cases()
+        return self._cases
+
+    def approved_cases(self) -> list[Case]:
+        """Cases trainers approved into the library (kept in the feedback store)."""
+        path = self.settings.feedback_db
+        if not path.exists():
+            return []
+        from .feedback import FeedbackStore
+
+        return FeedbackStore(path).approved_cases()
+
+    @property
+    def policies(self) -> Policies:
+        if self._policies is None:
+            self._policies = load_policies(self.settings.data_dir)
+        return self._policies
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            spec = load_manifests(self.settings.models_dir)[self.settings.embedder]
+            self._embedder = SentenceTransformerEmbedder(
+                spec.name,
+                embedder_folder(spec),
+                int(spec.extra.get("dimension", 384)),
+                self.settings.threads,
+            )
+        return self._embedder
+
+    @property
+    def generator(self) -> Generator:
+        if self._generator is None:
+            name, source = resolve_generator(
+                self.settings.model, self.settings.models_dir, self.settings.cache_dir
+            )
+            self._generator = TransformersGenerator(name, source, self.settings.threads)
+        return self._generator
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            try:
+                from .coaching import rank_score
+
+                self._ranker = rank_score
+            except ImportError:
+                self._ranker = simple_rank
+        return self._ranker
+
+    @property
+    def index(self) -> CaseIndex:
+        if self._index is None:
+            self._index = self.load_or_build_index()
+        return self._index
+
+    def load_or_build_index(self, rebuild: bool = False, progress: bool = False) -> CaseIndex:
+        folder = self.settings.index_dir
+        if not rebuild and self.persist_index:
+            try:
+                return CaseIndex.load(folder, self.cases, self.embedder)
+            except IndexMismatchError as exc:
+                if (folder / "manifest.json").exists():
+                    print(f"Rebuilding the index: {exc}", file=sys.stderr)
+        index = CaseIndex.build(self.cases, self.embedder, progress=progress)
+        if self.persist_index:
+            index.save(folder)
+        self._index = index
+        return index
+
+    @property
+    def drafter(self) -> Drafter:
+        if self._drafter is None:
+            s = self.settings
+            self._drafter = Drafter(
+                self.index,
+                self.generator,
+                self.policies,
+                s.prompts_dir,
+                self.ranker,
+                s.candidates,
+                s.top_k,
+                s.max_new_tokens,
+                s.max_complaint_chars,
+            )
+        return self._drafter
+
+    def warm_up(self) -> None:
+        """Load every model now (the app calls this at start so the first request is fast)."""
+        _ = self.index
+        for part in (self.embedder, self.generator):
+            if hasattr(part, "warm_up"):
+                part.warm_up()
+
+    # -- operations --------------------------------------------------------------------------
+    def suggest(
+        self,
+        complaint: str,
+        channel: str = "twitter",
+        brand: str | None = None,
+        customer: str | None = None,
+        agent: str | None = None,
+        **kwargs,
+    ) -> Suggestion:
+        return self.drafter.suggest(Request(complaint, channel, brand, customer, agent), **kwargs)
+
+    def suggest_stream(
+        self,
+        complaint: str,
+        channel: str = "twitter",
+        brand: str | None = None,
+        customer: str | None = None,
+        agent: str | None = None,
+        **kwargs,
+    ) -> Iterator[str | Suggestion]:
+        yield from self.drafter.stream(
+            Request(complaint, channel, brand, customer, agent), **kwargs
+        )
+
+    def analyse(self, complaint: str, channel: str = "twitter") -> Analysis:
+        from .inputs import clean_complaint
+
+        self.policies.channel(channel)
+        return analyse(clean_complaint(complaint, self.settings.max_complaint_chars).text, channel)
+
+    def add_cases(self, cases: Sequence[Case]) -> None:
+        """Teach the index new cases at once (no restart) and keep the saved index in step."""
+        self.index.add(cases)
+        self._cases = self.index.cases
+        if self.persist_index:
+            self.index.save(self.settings.index_dir)
+
+    def model_path(self) -> Path | str:
+        return resolve_generator(
+            self.settings.model, self.settings.models_dir, self.settings.cache_dir
+        )[1]
