@@ -186,3 +186,63 @@ class Assistant:
         return resolve_generator(
             self.settings.model, self.settings.models_dir, self.settings.cache_dir
         )[1]
+
+    # -- coaching and feedback (modules owned by the coach and app work) -----------------------
+    def coach(
+        self,
+        reply: str,
+        complaint: str,
+        channel: str = "twitter",
+        brand: str | None = None,
+        customer: str | None = None,
+    ):
+        """Review `reply` against the recovery checklist and the guards -> coaching.Review."""
+        from .coaching import coach
+
+        return coach(
+            reply,
+            complaint,
+            channel=channel,
+            policy=self.policies.for_brand(brand),
+            policies=self.policies,
+            customer=customer,
+        )
+
+    def rewrite(
+        self,
+        action: str,
+        reply: str,
+        complaint: str,
+        channel: str = "twitter",
+        brand: str | None = None,
+        customer: str | None = None,
+    ):
+        """Apply a rewrite action (warmer, shorter, formal, ownership, no_policy_speak,
+        translate) -> coaching.RewriteResult with before and after scores."""
+        from .rewrite import rewrite
+
+        return rewrite(
+            action,
+            reply,
+            complaint,
+            channel=channel,
+            policy=self.policies.for_brand(brand),
+            policies=self.policies,
+            customer=customer,
+            generator=self._generator_or_none(),
+        )
+
+    def _generator_or_none(self):
+        try:
+            return self.generator
+        except Exception:  # rewrites that need no model still work without one
+            return None
+
+    @property
+    def store(self):
+        """The feedback store (SQLite under settings.home), opened on first use."""
+        if getattr(self, "_store", None) is None:
+            from .feedback import FeedbackStore
+
+            self._store = FeedbackStore(self.settings.feedback_db)
+        return self._store
