@@ -154,7 +154,8 @@ class Assistant:
         agent: str | None = None,
         **kwargs,
     ) -> Suggestion:
-        return self.drafter.suggest(Request(complaint, channel, brand, customer, agent), **kwargs)
+        request = self._checked(Request(complaint, channel, brand, customer, agent))
+        return self.drafter.suggest(request, **kwargs)
 
     def suggest_stream(
         self,
@@ -165,9 +166,19 @@ class Assistant:
         agent: str | None = None,
         **kwargs,
     ) -> Iterator[str | Suggestion]:
-        yield from self.drafter.stream(
-            Request(complaint, channel, brand, customer, agent), **kwargs
-        )
+        request = self._checked(Request(complaint, channel, brand, customer, agent))
+        yield from self.drafter.stream(request, **kwargs)
+
+    def _checked(self, request: Request) -> Request:
+        """Refuse bad input before any model loads (a typo should not cost a model load)."""
+        from .inputs import clean_complaint, clean_name
+
+        self.policies.channel(request.channel)
+        self.policies.for_brand(request.brand)
+        clean_complaint(request.complaint, self.settings.max_complaint_chars)
+        clean_name(request.customer, "customer")
+        clean_name(request.agent, "agent")
+        return request
 
     def analyse(self, complaint: str, channel: str = "twitter") -> Analysis:
         from .inputs import clean_complaint

@@ -1,0 +1,88 @@
+"""`assistant cases ...`: stats, validate, split, import and export of the case library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .cases import load_library, stratified_split, write_jsonl
+from .config import Settings
+from .library_checks import diversity, facet_counts, gate_problems
+
+
+def run(args) -> int:
+    settings = Settings.from_env()
+    return {
+        "stats": stats,
+        "validate": validate,
+        "split": split,
+        "import": import_,
+        "export": export,
+    }[args.action](args, settings)
+
+
+def stats(args, settings: Settings) -> int:
+    cases = load_library(settings.data_dir)
+    print(f"{len(cases)} cases")
+    for facet, counts in facet_counts(cases).items():
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        print(f"{facet:10} {shown}")
+    div = diversity(cases)
+    print(f"diversity  distinct 3-grams {div['distinct_3gram_share']:.1%} of {div['three_grams']}")
+    print("openings   " + "; ".join(f"{o!r} x{n}" for o, n in div["top_openings"]))
+    return 0
+
+
+def validate(args, settings: Settings) -> int:
+    cases = load_library(settings.data_dir)
+    problems = gate_problems(cases)
+    for problem in problems:
+        print(problem)
+    print(f"{len(cases)} cases, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def split(args, settings: Settings) -> int:
+    cases = load_library(settings.data_dir)
+    test = sorted(stratified_split(cases))
+    path = settings.data_dir / "split.json"
+    path.write_text(
+        json.dumps({"strata": ["language", "industry"], "test_share": 0.2, "test": test}, indent=1)
+        + "\n"
+    )
+    print(f"Wrote {path}: {len(test)} test, {len(cases) - len(test)} train")
+    return 0
+
+
+def import_(args, settings: Settings) -> int:
+    from .importers import import_cases, parse_pairs
+
+    cases = import_cases(
+        Path(args.file),
+        parse_pairs(args.map, "--map"),
+        parse_pairs(args.set, "--set"),
+        twcs=args.twcs,
+    )
+    out = Path(args.out) if args.out else settings.data_dir / "cases" / "imported.jsonl"
+    existing = {c.id for c in load_library(settings.data_dir)} if out.parent.exists() else set()
+    clash = [c.id for c in cases if c.id in existing]
+    if clash:
+        from .errors import CaseLibraryError
+
+        raise CaseLibraryError(
+            f"Ids already in the library: {', '.join(clash[:5])}. "
+            "Rename them or import into another library."
+        )
+    write_jsonl(out, [c.to_dict() for c in cases])
+    print(f"Imported {len(cases)} cases into {out}. Run `assistant index build` to index them.")
+    return 0
+
+
+def export(args, settings: Settings) -> int:
+    from .importers import export_cases
+    from .service import Assistant
+
+    cases = Assistant(settings).cases
+    path = export_cases(cases, Path(args.file))
+    print(f"Exported {len(cases)} cases to {path}")
+    return 0

@@ -1,0 +1,92 @@
+import pytest
+
+from assistant.errors import InputError
+from assistant.testing import SAMPLE_CASES
+
+GOOD = "I'm sorry your Rome flight was cancelled without a word. I'll rebook you now: send us a DM."
+COMPLAINT = "My flight to Rome was cancelled and nobody told me. Call me on 555-014-7788."
+
+
+def test_best_passing_candidate_wins_and_failures_are_dropped(make_assistant):
+    assistant = make_assistant([
+        "I'm sorry, but I can't assist with that.",
+        GOOD,
+        "Sorry about Rome! I'll rebook you. Call us back at 555-014-7788.",
+    ])
+    result = assistant.suggest(COMPLAINT, "twitter", "Acme Air")
+    assert result.draft == GOOD
+    assert result.alternatives == []
+    assert result.fallback is False
+    assert [c.passed for c in result.candidates] == [False, True, False]
+    assert [m.case.id for m in result.cases] == ["t-001", "t-005", "t-002"]
+    assert all(c.passed for c in result.checks)
+
+
+def test_one_conversation_per_example_in_one_batched_call(make_assistant):
+    assistant = make_assistant([GOOD])
+    assistant.suggest(COMPLAINT, "twitter", "Acme Air", customer="Ana", agent="Lee")
+    calls = assistant.generator.calls
+    assert len(calls) == 1 and len(calls[0]) == 3
+    system, example_in, example_out, new = calls[0][2]
+    assert example_in["content"] == SAMPLE_CASES[1].complaint
+    # the example's own customer (Rosa) and agent (Tom) are swapped for this request's
+    assert example_out["content"].startswith("Ana, I'm so sorry your suitcase")
+    assert example_out["content"].endswith("DM us your tag number. – Lee")
+    assert "Tom" not in example_out["content"] and "Rosa" not in example_out["content"]
+    assert new["content"] == COMPLAINT
+    assert "call them Ana" in system["content"] and "Sign as Lee." in system["content"]
+    assert "at most 280 characters" in system["content"]
+    assert "Never offer more than 20 USD." in system["content"]
+
+
+def test_fallback_when_every_candidate_fails(make_assistant):
+    assistant = make_assistant(["I'm sorry, but I can't assist with that."])
+    result = assistant.suggest("Everything is broken and I am furious", "twitter", "Acme Air",
+                               customer="Ana")
+    assert result.fallback is True
+    assert all(c.passed for c in result.checks)
+    assert "safe fallback" in result.notes[-1]
+    assert result.draft  # never empty
+    assert "Rosa" not in result.draft and "Tom" not in result.draft
+
+
+def test_fallback_template_speaks_the_customer_language(make_assistant):
+    assistant = make_assistant(["I'm sorry, but I can't assist with that."],
+                               cases=SAMPLE_CASES[:1])
+    result = assistant.suggest("Mi pedido no ha llegado y nadie me responde", "twitter")
+    assert result.fallback is True
+    assert result.draft.startswith("Siento mucho lo ocurrido")
+    assert "DM" in result.draft
+
+
+def test_streaming_yields_partial_text_then_the_suggestion(make_assistant):
+    assistant = make_assistant([GOOD])
+    items = list(assistant.suggest_stream(COMPLAINT, "twitter", "Acme Air"))
+    assert all(isinstance(i, str) for i in items[:-1])
+    assert items[-2] == GOOD
+    assert items[-1].draft == GOOD
+
+
+def test_to_dict_has_the_documented_keys(make_assistant):
+    data = make_assistant([GOOD]).suggest(COMPLAINT, "twitter", "Acme Air").to_dict()
+    assert {"draft", "alternatives", "cases", "analysis", "checks", "fallback", "model",
+            "timings"} <= set(data)
+    assert set(data["cases"][0]) == {"id", "score", "complaint", "reply"}
+    assert set(data["timings"]) == {"retrieve", "generate", "guard_rank", "total"}
+    assert data["analysis"]["private_data"] == ["phone"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"channel": "fax"}, "Unknown channel 'fax'"),
+    ({"brand": "Nope Inc"}, "Unknown brand 'Nope Inc'"),
+    ({"complaint": "   "}, "empty"),
+])
+def test_bad_input_raises_typed_errors(make_assistant, kwargs, message):
+    args = {"complaint": COMPLAINT, "channel": "twitter", "brand": None, **kwargs}
+    with pytest.raises(InputError, match=message):
+        make_assistant([GOOD]).suggest(**args)
+
+
+def test_retrieval_prefers_the_complaint_language(make_assistant):
+    result = make_assistant([GOOD]).suggest("No tengo señal y nadie me responde", "chat")
+    assert result.cases[0].case.id == "t-004"

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from assistant.errors import IndexMismatchError, InputError
+from assistant.retrieval import CaseIndex
+from assistant.testing import SAMPLE_CASES, HashingEmbedder, make_case
+
+
+@pytest.fixture
+def index():
+    return CaseIndex.build(SAMPLE_CASES, HashingEmbedder())
+
+
+def test_search_ranks_the_closest_case_first(index):
+    matches = index.search("my suitcase was lost on the Lisbon flight", k=2)
+    assert [m.case.id for m in matches] == ["t-002", "t-005"]
+    assert matches[0].score == pytest.approx(0.6901, abs=1e-4)
+
+
+def test_filters_restrict_the_candidates(index):
+    matches = index.search("no signal for three days", k=3, filters={"language": "es"})
+    assert [m.case.id for m in matches] == ["t-004"]
+    matches = index.search("billed twice", k=5, filters={"industry": "mobile"},
+                           exclude_ids=["t-003"])
+    assert [m.case.id for m in matches] == ["t-004"]
+    with pytest.raises(InputError, match="Unknown filter"):
+        index.search("x", filters={"colour": "red"})
+
+
+def test_k_must_be_positive(index):
+    with pytest.raises(InputError, match="k must be greater than 0. Currently, k is 0"):
+        index.search("x", k=0)
+
+
+def test_save_and_load_round_trip(index, tmp_path):
+    index.save(tmp_path)
+    loaded = CaseIndex.load(tmp_path, SAMPLE_CASES, HashingEmbedder())
+    assert [c.id for c in loaded.cases] == [c.id for c in SAMPLE_CASES]
+    np.testing.assert_array_equal(loaded.vectors, index.vectors)
+
+
+def test_load_refuses_a_stale_manifest(index, tmp_path):
+    index.save(tmp_path)
+    changed = SAMPLE_CASES[:-1] + [make_case(id="t-005", complaint="Something else entirely.")]
+    with pytest.raises(IndexMismatchError, match="checksum"):
+        CaseIndex.load(tmp_path, changed, HashingEmbedder())
+    with pytest.raises(IndexMismatchError, match="embedder"):
+        other = HashingEmbedder()
+        other.name = "other"
+        CaseIndex.load(tmp_path, SAMPLE_CASES, other)
+
+
+def test_add_is_incremental(index):
+    embedder = index.embedder
+    calls = embedder.calls
+    index.add([make_case(id="t-100", complaint="The gym kept charging me after I cancelled.")])
+    assert embedder.calls == calls + 1  # only the new case was embedded
+    assert index.search("gym charging after cancel", k=1)[0].case.id == "t-100"
+    with pytest.raises(InputError, match="already in the index"):
+        index.add([make_case(id="t-100")])
+
+
+def test_approximate_search_agrees_with_exact_on_a_clear_query():
+    cases = [make_case(id=f"c-{i:03d}", complaint=f"alpha{i} beta{i} gamma{i} delta{i}")
+             for i in range(300)]
+    exact = CaseIndex.build(cases, HashingEmbedder(dimension=512))
+    approx = CaseIndex(exact.embedder, exact.cases, exact.vectors, approximate_threshold=100)
+    assert approx.approximate and not exact.approximate
+    query = "alpha42 beta42 gamma42 delta42"
+    assert approx.search(query, k=1)[0].case.id == exact.search(query, k=1)[0].case.id == "c-042"
+    assert approx.search(query, k=1, filters={"language": "en"})[0].case.id == "c-042"
+    assert approx.search(query, k=1, filters={"language": "de"}) == []
