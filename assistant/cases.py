@@ -266,18 +266,22 @@ def load_split(data_dir: Path) -> set[str]:
 
 
 def stratified_split(cases: Sequence[Case], test_share: float = 0.2) -> set[str]:
-    """Test ids: within each (language, industry) stratum, the cases whose id hashes lowest.
+    """Test ids, stratified by language and, within each language, by industry and issue.
 
-    Hashing the id (not shuffling) keeps a case's split stable when cases are added.
+    Within a language, cases are ordered by (industry, issue, hash of id) and every k-th one is
+    taken (systematic sampling), so even a 20-case language spreads its test cases across
+    industries. The result is stored in data/split.json, which fixes it.
     """
-    strata: dict[tuple[str, str], list[Case]] = {}
+    step = round(1 / test_share)
+    by_language: dict[str, list[Case]] = {}
     for case in cases:
-        strata.setdefault((case.language, case.industry), []).append(case)
+        by_language.setdefault(case.language, []).append(case)
     test: set[str] = set()
-    for members in strata.values():
-        ranked = sorted(members, key=lambda c: hashlib.sha256(c.id.encode()).hexdigest())
-        take = round(len(members) * test_share)
-        test.update(c.id for c in ranked[:take])
+    for members in by_language.values():
+        ordered = sorted(
+            members, key=lambda c: (c.industry, c.issue, hashlib.sha256(c.id.encode()).hexdigest())
+        )
+        test.update(c.id for i, c in enumerate(ordered) if i % step == step // 2)
     return test
 
 

@@ -216,10 +216,19 @@ def converted_folder(spec: ModelSpec, cache_dir: Path) -> Path:
 
 
 def resolve_generator(name: str, models_dir: Path, cache_dir: Path) -> tuple[str, Path | str]:
-    """(display name, folder or hub id) for `--model`: a manifest name, a local folder, or an id."""
+    """(display name, folder or hub id) for `--model`: a manifest name, a local folder, or an id.
+
+    An adapter manifest (kind "adapter", with `base` and `adapter` keys) resolves to its base
+    model's folder; `adapter_for` gives the LoRA folder to apply on top.
+    """
     specs = load_manifests(models_dir)
     if name in specs:
         spec = specs[name]
+        if spec.kind == "adapter":
+            base = spec.extra.get("base")
+            if base not in specs:
+                raise ModelError(f"Adapter {name!r} names an unknown base model {base!r}.")
+            return name, converted_folder(specs[base], cache_dir) / "bf16"
         if spec.kind != "generator":
             raise ModelError(f"{name!r} is an {spec.kind}, not a generator.")
         return name, converted_folder(spec, cache_dir) / "bf16"
@@ -234,3 +243,14 @@ def resolve_generator(name: str, models_dir: Path, cache_dir: Path) -> tuple[str
         f"Unknown model {name!r}. Use one of {', '.join(sorted(specs))}, a local model folder, "
         "or a Hugging Face id (owner/name)."
     )
+
+
+def adapter_for(name: str, models_dir: Path) -> Path | None:
+    """The LoRA adapter folder of an adapter manifest (relative to models/), else None."""
+    spec = load_manifests(models_dir).get(name)
+    if spec is None or spec.kind != "adapter":
+        return None
+    folder = Path(models_dir) / spec.extra["adapter"]
+    if not (folder / "adapter_config.json").exists():
+        raise ModelError(f"Adapter {name!r} has no weights at {folder}; run `assistant train`.")
+    return folder

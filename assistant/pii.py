@@ -16,8 +16,8 @@ _PATTERNS = {
     ),
     "phone": re.compile(r"(?<![\w£$€])\+?\d[\d ().-]{6,}\d\b"),
     "account": re.compile(
-        r"\b(?:[A-Z]{2,6}-)+[A-Z0-9]*\d[A-Z0-9-]{2,}\b|\b(?:IBAN|account|acct|cuenta|compte|konto)"
-        r"\D{0,12}[A-Z0-9]{6,}\b|#\s?\d{5,}\b|\b\d{7,}\b",
+        r"\b(?:[A-Z]{2,6}-)+[A-Z0-9]*\d[A-Z0-9-]{2,}\b|\b(?:IBAN|account|acct|cuenta|compte|konto)\b"
+        r"\D{0,12}(?=[A-Z0-9]*\d)[A-Z0-9]{6,}\b|#\s?\d{5,}\b|\b\d{7,}\b",
         re.I,
     ),
 }

@@ -19,7 +19,7 @@ from .config import Settings
 from .drafting import Drafter, Ranker, Request, Suggestion, simple_rank
 from .errors import IndexMismatchError
 from .generation import Generator, TransformersGenerator
-from .models import embedder_folder, load_manifests, resolve_generator
+from .models import adapter_for, embedder_folder, load_manifests, resolve_generator
 from .policy import Policies, load_policies
 from .retrieval import CaseIndex, Embedder, SentenceTransformerEmbedder
 
@@ -86,7 +86,8 @@ class Assistant:
             name, source = resolve_generator(
                 self.settings.model, self.settings.models_dir, self.settings.cache_dir
             )
-            self._generator = TransformersGenerator(name, source, self.settings.threads)
+            adapter = adapter_for(self.settings.model, self.settings.models_dir)
+            self._generator = TransformersGenerator(name, source, self.settings.threads, adapter)
         return self._generator
 
     @property
