@@ -170,6 +170,19 @@ def converted_folder(spec: ModelSpec, cache_dir: Path) -> Path:
     folder = Path(cache_dir) / f"{spec.name}-{spec.sha256[:12]}"
     if (folder / "DONE").exists():
         return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes (the app and a CLI call, or parallel tests) may convert at once: one converts,
+    # the other waits on the lock and then finds DONE.
+    import fcntl
+
+    with open(folder.parent / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / "DONE").exists():
+            return folder
+        return _convert(spec, folder)
+
+
+def _convert(spec: ModelSpec, folder: Path) -> Path:
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
