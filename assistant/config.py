@@ -33,8 +33,8 @@ class Settings:
     candidates: int = 3
     # Examples retrieved for the prompt and shown beside the drafts.
     top_k: int = 3
-    # Twitter replies fit in ~70 tokens and emails in ~250; 200 keeps a draft under a few seconds.
-    max_new_tokens: int = 200
+    # A ceiling on new tokens; each channel drafts at most its own `tokens` (data/channels.yaml).
+    max_new_tokens: int = 320
     # The model sees at most this many characters of the complaint (a 100 KB paste is cut).
     max_complaint_chars: int = 2000
     threads: int = 2

@@ -238,6 +238,23 @@ def check_example_copy(reply: str, ctx: GuardContext) -> Check:
     return Check("example_copy", True, "uses only this complaint's facts")
 
 
+def check_not_echo(reply: str, ctx: GuardContext) -> Check:
+    """A draft that mostly repeats the complaint back (small models do) is not a reply."""
+    reply_grams, complaint_grams = _four_grams(reply), _four_grams(ctx.complaint)
+    if len(reply_grams) >= 4:
+        shared = len(reply_grams & complaint_grams) / len(reply_grams)
+        # Half the draft's 4-word sequences copied from the complaint: quoting one detail back
+        # ("your flight to Rome was cancelled") stays far below this.
+        if shared >= 0.5:
+            return Check("not_echo", False, f"{shared:.0%} of the draft repeats the complaint")
+    return Check("not_echo", True, "answers rather than repeats")
+
+
+def _four_grams(text: str) -> set[tuple[str, ...]]:
+    tokens = words(text)
+    return {tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3)}
+
+
 def check_no_loop(reply: str, ctx: GuardContext) -> Check:
     sentences = [" ".join(words(s.group())) for s in _SENTENCE.finditer(reply)]
     repeated = [s for s, n in Counter(s for s in sentences if len(s) > 12).items() if n > 1]
@@ -253,6 +270,7 @@ def check_no_loop(reply: str, ctx: GuardContext) -> Check:
 GUARDS = (
     check_not_empty,
     check_not_refusal,
+    check_not_echo,
     check_private_data,
     check_policy,
     check_length,

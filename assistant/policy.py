@@ -50,6 +50,7 @@ class ChannelRule:
     name: str
     limit: int
     public: bool
+    tokens: int = 200  # most new tokens to draft for this channel
 
 
 @dataclass

@@ -18,7 +18,7 @@ def test_best_passing_candidate_wins_and_failures_are_dropped(make_assistant):
     assert result.alternatives == []
     assert result.fallback is False
     assert [c.passed for c in result.candidates] == [False, True, False]
-    assert [m.case.id for m in result.cases] == ["t-001", "t-005", "t-002"]
+    assert [m.case.id for m in result.cases] == ["t-001", "t-002", "t-005"]
     assert all(c.passed for c in result.checks)
 
 
@@ -27,7 +27,7 @@ def test_one_conversation_per_example_in_one_batched_call(make_assistant):
     assistant.suggest(COMPLAINT, "twitter", "Acme Air", customer="Ana", agent="Lee")
     calls = assistant.generator.calls
     assert len(calls) == 1 and len(calls[0]) == 3
-    system, example_in, example_out, new = calls[0][2]
+    system, example_in, example_out, new = calls[0][1]
     assert example_in["content"] == SAMPLE_CASES[1].complaint
     # the example's own customer (Rosa) and agent (Tom) are swapped for this request's
     assert example_out["content"].startswith("Ana, I'm so sorry your suitcase")
@@ -90,3 +90,18 @@ def test_bad_input_raises_typed_errors(make_assistant, kwargs, message):
 def test_retrieval_prefers_the_complaint_language(make_assistant):
     result = make_assistant([GOOD]).suggest("No tengo señal y nadie me responde", "chat")
     assert result.cases[0].case.id == "t-004"
+
+
+def test_retrieval_prefers_same_channel_and_kind_among_near_ties(make_assistant):
+    from assistant.testing import make_case
+
+    cases = [
+        make_case(id="e-1", channel="email", complaint="my flight was cancelled today"),
+        make_case(id="t-1", channel="twitter", complaint="my flight was cancelled today!"),
+        make_case(id="p-1", channel="twitter", kind="praise", issue="praise",
+                  emotion="gratitude", complaint="my flight was cancelled today, thanks"),
+    ]
+    assistant = make_assistant([GOOD], cases=cases)
+    result = assistant.suggest("my flight was cancelled today", "twitter")
+    # e-1 is the closest by text, but t-1 is a tweet and a complaint: within the bonus, it wins.
+    assert [m.case.id for m in result.cases] == ["t-1", "e-1", "p-1"]

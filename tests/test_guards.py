@@ -89,3 +89,11 @@ def test_loops_fail(ctx):
 
 def test_passed_helper(ctx):
     assert passed(run_guards(GOOD, ctx()))
+
+
+def test_a_draft_that_repeats_the_complaint_fails(ctx):
+    context = ctx(complaint="My flight to Rome was cancelled at the gate and nobody told me why.")
+    check = [c for c in run_guards("My flight to Rome was cancelled at the gate and nobody told "
+                                   "me why.", context) if c.name == "not_echo"][0]
+    assert (check.passed, check.reason) == (False, "100% of the draft repeats the complaint")
+    assert "not_echo" not in failed(GOOD, context)
