@@ -47,7 +47,9 @@ def split(args, settings: Settings) -> int:
     test = sorted(stratified_split(cases))
     path = settings.data_dir / "split.json"
     path.write_text(
-        json.dumps({"strata": ["language", "industry", "issue"], "test_share": 0.2, "test": test}, indent=1)
+        json.dumps(
+            {"strata": ["language", "industry", "issue"], "test_share": 0.2, "test": test}, indent=1
+        )
         + "\n"
     )
     print(f"Wrote {path}: {len(test)} test, {len(cases) - len(test)} train")
