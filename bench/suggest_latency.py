@@ -1,0 +1,127 @@
+"""End-to-end suggest latency: first streamed token, full first draft, all candidates.
+
+    .venv/bin/python bench/suggest_latency.py [--models qwen2.5-0.5b smollm2-135m] [--n 30]
+
+Each model answers the same test-split complaints through the app's own path
+(`Assistant.drafter.suggest` with `on_text`, retrieval restricted to the train split):
+- first token: from the call until `on_text` first fires (analysis, retrieval, prompt, prefill
+  of every candidate's prompt, one decode step);
+- first draft: until `on_text` last fires (row 0 has stopped growing);
+- all candidates: until suggest returns (every row decoded, guarded and ranked).
+One untimed request per model warms caches first; model load time is printed separately.
+Per-request lines are printed as they finish, so a run cut short still leaves its figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from _common import header, load_average, percentiles, test_complaints
+
+TARGETS = {"first_token": 1.0, "first_draft": 3.0, "all_candidates": 5.0}
+
+
+class CountingGenerator:
+    """Wraps the real generator to note each batch's prompt length (explains the prefill)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name
+        self.prompt_tokens: list[int] = []
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def generate_batch(self, conversations, max_new_tokens, on_text=None):
+        lengths = [
+            len(self.inner.tokenizer(self.inner.render(c))["input_ids"]) for c in conversations
+        ]
+        self.prompt_tokens = lengths
+        return self.inner.generate_batch(conversations, max_new_tokens, on_text)
+
+
+def run_model(name: str, n: int, candidates: int | None) -> dict[str, list[float]]:
+    from assistant.config import Settings
+    from assistant.drafting import Request
+    from assistant.service import Assistant
+
+    cases, split = test_complaints()
+    settings = Settings.from_env(model=name, candidates=candidates)
+    assistant = Assistant(settings, cases=cases)
+    t = time.perf_counter()
+    assistant.warm_up()
+    print(
+        f"-- {name}: warm_up (index + embedder + generator) {time.perf_counter() - t:.1f} s; "
+        f"{settings.candidates} candidates, max_new_tokens {settings.max_new_tokens}; "
+        f"{load_average()}",
+        flush=True,
+    )
+    generator = CountingGenerator(assistant.generator)
+    assistant.drafter.generator = generator
+    measured = split.cases[:n]
+    warm = split.cases[n] if len(split.cases) > n else split.cases[-1]
+    figures: dict[str, list[float]] = {k: [] for k in (*TARGETS, "tokens", "retrieve")}
+    for i, case in enumerate([warm, *measured]):
+        marks: list[float] = []
+        request = Request(case.complaint, case.channel, None, case.customer, case.agent)
+        if case.brand in assistant.policies.brands:
+            request.brand = case.brand
+        start = time.perf_counter()
+        result = assistant.drafter.suggest(
+            request,
+            filters={"split": "train"},
+            exclude_ids=split.test_ids,
+            on_text=lambda _text, marks=marks: marks.append(time.perf_counter()),
+        )
+        end = time.perf_counter()
+        if not marks:  # no token streamed (an empty generation): count the whole call
+            marks = [end]
+        row = {
+            "first_token": marks[0] - start,
+            "first_draft": marks[-1] - start,
+            "all_candidates": end - start,
+            "tokens": len(marks),
+            "retrieve": result.timings["retrieve"],
+        }
+        label = "warm-up" if i == 0 else f"{i:3d}/{len(measured)}"
+        print(
+            f"   {label} {case.id:14} {case.channel:8} prompt {max(generator.prompt_tokens or [0])}"
+            f" tok x{len(generator.prompt_tokens)}; first token {row['first_token']:6.2f} s, "
+            f"first draft {row['first_draft']:6.2f} s ({row['tokens']} tok), all "
+            f"{row['all_candidates']:6.2f} s{' [fallback]' if result.fallback else ''}",
+            flush=True,
+        )
+        if i:
+            for key, value in row.items():
+                figures[key].append(value)
+    return figures
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--models", nargs="+", default=["qwen2.5-0.5b", "smollm2-135m"])
+    parser.add_argument("--n", type=int, default=30, help="complaints per model")
+    parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
+    args = parser.parse_args(argv)
+    header("suggest latency")
+    results = {name: run_model(name, args.n, args.candidates) for name in args.models}
+    print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
+    for name, figures in results.items():
+        parts = []
+        for key, target in TARGETS.items():
+            p = percentiles(figures[key])
+            parts.append(f"{key} {p[50]:.2f} / {p[95]:.2f} [<= {target:g}]")
+        tokens = percentiles(figures["tokens"])[50]
+        print(
+            f"   {name:14} n={len(figures['first_token'])}: "
+            + "; ".join(parts)
+            + f"; first draft tokens p50 {tokens:.0f}"
+        )
+    print(f"   finished {time.strftime('%H:%M:%S')}; {load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
