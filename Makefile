@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup app test test-fast lint index browser-deps eval-smoke bench clean
+.PHONY: setup app test test-fast lint index browser-deps bench clean llama
 
 setup: $(STAMP)
 
@@ -41,3 +41,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Optional: the llama.cpp backend (ASSISTANT_BACKEND=llama.cpp). Built from its source package.
+llama: setup
+	$(BIN)/pip install -q "llama-cpp-python==0.3.36" --no-binary llama-cpp-python

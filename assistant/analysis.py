@@ -36,7 +36,8 @@ class Analysis:
     public_risk: str = "low"  # low, medium, high
     private_data: list[str] = field(default_factory=list)  # kinds found: phone, email, card...
     injection: bool = False
-    # 1 minor, 2 real harm or hassle, 3 serious (the library's scale); a gesture is warranted >= 2.
+    # 1 minor, 2 real harm or hassle, 3 serious (the library's scale); at 3 the coach asks for a
+    # goodwill gesture when the brand's policy allows one.
     severity: int = 1
     profanity: bool = False
     risk_signals: list[str] = field(default_factory=list)  # why public_risk is what it is
@@ -267,9 +268,6 @@ def _sensitive(text: str, cues: dict[str, list[str]]) -> list[str]:
         span = injection_span(text)
         cues["injection"] = [text[span[0] : span[1]]] if span else []
     return flags
-
-
-_CONCRETE = ("refund", "fix", "information", "escalation")
 
 
 def _wants(text: str, kind: str, emotions: dict[str, float], sensitive: list[str]) -> list[str]:

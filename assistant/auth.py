@@ -27,15 +27,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AssistantError, ConfigError
+from .errors import AccessDenied, ConfigError
 
 ROLES = ("agent", "trainer")
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_HOST = "127.0.0.1"
-
-
-class AccessDenied(AssistantError, PermissionError):
-    """A signed-in user asked for an action their role does not allow."""
 
 
 @dataclass(frozen=True)

@@ -182,17 +182,12 @@ def detect_moves(
     """For each library move, the span of the reply that makes it, or None if it does not."""
     found: dict[str, tuple[int, int] | None] = {}
     for move in ("apology", "empathy", "ownership", "fix", "gesture", "follow_up"):
-        hit = _first("moves", reply, move)
-        found[move] = (hit.start, hit.end) if hit else None
-    hit = _first("moves", reply, "move_private")
-    found["move_private"] = (hit.start, hit.end) if hit else None
-    hit = _first("moves", reply, "thanks")
-    found["thanks"] = (hit.start, hit.end) if hit else None
+        found[move] = _span(_first("moves", reply, move))
+    found["move_private"] = _span(_first("moves", reply, "move_private"))
+    found["thanks"] = _span(_first("moves", reply, "thanks"))
     shared = shared_terms(reply, complaint, customer or "", analysis.language)
     need = _terms_needed(complaint, customer, analysis.language)
-    found["acknowledge_specific"] = (
-        (shared[0][1].start, shared[0][1].end) if len(shared) >= need else None
-    )
+    found["acknowledge_specific"] = _span(shared[0][1]) if len(shared) >= need else None
     found["personalize"] = _name_span(reply, customer)
     return {move: found.get(move) for move in MOVES}
 
@@ -618,8 +613,12 @@ def review_reply(
     rule: ChannelRule,
     policy: BrandPolicy,
     customer: str | None = None,
+    guards: bool = True,
 ) -> Review:
-    """The review of `reply` given an analysis already made (the drafter has one)."""
+    """The review of `reply` given an analysis already made (the drafter has one).
+
+    `guards=False` scores the checklist alone, for replies the caller has already guarded.
+    """
     ctx = GuardContext(
         complaint=complaint,
         channel=rule,
@@ -627,7 +626,7 @@ def review_reply(
         language=analysis.language,
         customer=customer,
     )
-    guards = run_guards(reply, ctx)
+    guards = run_guards(reply, ctx) if guards else []
     gesture = f"up to {policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "none"
     c = _Context(
         reply=reply,
@@ -678,11 +677,15 @@ def coach(
 
 
 def rank_score(reply: str, complaint: str, analysis: Analysis, channel: str) -> float:
-    """The drafter's ranker: the coach score of a candidate that already passed the guards."""
+    """The drafter's ranker: the coach score of a candidate that already passed the guards.
+
+    The drafter guarded it with the brand's policy and its examples; re-running the guards here
+    with the default policy (the signature carries no brand) would fail a voucher the brand
+    allows, so the ranker scores the checklist alone.
+    """
     policies = default_policies()
-    return float(
-        review_reply(reply, complaint, analysis, policies.channel(channel), policies.default).score
-    )
+    rule, policy = policies.channel(channel), policies.default
+    return float(review_reply(reply, complaint, analysis, rule, policy, guards=False).score)
 
 
 # -- command line ------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class Settings:
     # Caches (converted model weights, the index) and the feedback database; never committed.
     home: Path = field(default_factory=_default_home)
     model: str = "qwen2.5-0.5b"
+    # "transformers" (default, always installed) or "llama.cpp" (optional, `make llama`).
+    backend: str = "transformers"
     embedder: str = "all-minilm-l6-v2"
     # Three candidates: the product shows a draft and up to two alternatives.
     candidates: int = 3
@@ -81,6 +83,10 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def validate(self) -> None:
+        if self.backend not in ("transformers", "llama.cpp"):
+            raise ConfigError(
+                f"backend must be 'transformers' or 'llama.cpp'. Currently it is {self.backend!r}."
+            )
         for name in ("candidates", "top_k", "max_new_tokens", "max_complaint_chars", "threads"):
             value = getattr(self, name)
             if value < 1:

@@ -318,7 +318,11 @@ class Drafter:
             draft, checks = self.fallback(request, analysis, matches, ctx)
             fallback = True
             notes.append("No drafted candidate passed the guards; this is a safe fallback reply.")
-        alternatives = [c.text for c in kept[1:3]]
+        # Two examples can lead to the same text; an alternative must differ from the draft.
+        alternatives = []
+        for candidate in kept[1:]:
+            if candidate.text not in (draft, *alternatives) and len(alternatives) < 2:
+                alternatives.append(candidate.text)
         t3 = time.perf_counter()
         timings = {
             "retrieve": t1 - t0,

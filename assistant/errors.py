@@ -6,7 +6,8 @@
      ├── CaseLibraryError     a case file does not parse or a case breaks the schema
      ├── IndexMismatchError   a saved index was built for another library or embedder
      ├── ModelError           a model is missing, corrupt or cannot be loaded
-     └── StoreError           the feedback database is corrupt, locked or unwritable
+     ├── StoreError           the feedback database is corrupt, locked or unwritable
+     └── AccessDenied         the signed-in user's role does not allow the action
 
 Messages name the bad value and say what to do next; the CLI prints them without a traceback.
 """
@@ -40,3 +41,7 @@ class ModelError(AssistantError):
 
 class StoreError(AssistantError):
     """The feedback store cannot be read or written."""
+
+
+class AccessDenied(AssistantError, PermissionError):
+    """The signed-in user's role does not allow the action (checked on the server)."""

@@ -66,7 +66,7 @@ _MONEY = re.compile(
 # First-person offers in the four languages; an amount in such a sentence is a promise.
 _OFFER = re.compile(
     r"\b(?:I(?:'ll| will|'ve| have)|we(?:'ll| will|'ve| have)|let me)\b[^.!?]{0,40}"
-    r"\b(?:refund|credit|give|add|send|offer|compensat|pay|reimburs)"
+    r"\b(?:refund|credit|give|add|send|offer|compensat|pay(?!ment)|reimburs)"
     r"|\b(?:te|le|les|os) (?:reembols|abon|dar|ofrec)"
     r"|\bje vous (?:rembours|offr|accord|verse)|\bwir (?:erstatten|schreiben)|\bich (?:erstatte"
     r"|schreibe)|\bgutschrift|\bcompensation of\b",
@@ -79,7 +79,15 @@ _FULL_REFUND = re.compile(
     r"|\bremboursement intégral|\bwir erstatten (?:Ihnen )?den|\bvolle erstattung",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A full stop inside a number ("€29.97") does not end the sentence.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
+_REVIEW = re.compile(r"\breview|revisión|réexamen|prüfung|überprüf", re.I)
+# "I can't offer €500" declines a demand; it is not an offer.
+_DECLINED = re.compile(
+    r"\b(?:can(?:'|no)t|cannot|unable to|not able to|won't|no puedo|ne (?:peux|pouvons) pas"
+    r"|kann (?:ich )?nicht)\b[^.!?]{0,30}$",
+    re.I,
+)
 # Capitalised words that are never example-specific facts.
 _ALWAYS_OK = {
     "i",
@@ -152,8 +160,13 @@ def check_policy(reply: str, ctx: GuardContext) -> Check:
             value = _amount(m.group("a") or m.group("b"))
             if value is None or value <= policy.max_gesture:
                 continue
-            if policy.allows("refund") and value in complaint_amounts:
+            named = value in complaint_amounts
+            if named and policy.allows("refund"):
                 continue  # refunding the charge the customer named is within a refund policy
+            if named and policy.allows("refund_review") and _REVIEW.search(text):
+                continue  # opening a refund review of the named charge is what the policy allows
+            if _DECLINED.search(text[: m.start()]):
+                continue
             span = (sentence.start() + m.start(), sentence.start() + m.end())
             limit = f"{policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "nothing"
             return Check(

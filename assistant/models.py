@@ -280,3 +280,26 @@ def adapter_for(name: str, models_dir: Path) -> Path | None:
     if not (folder / "adapter_config.json").exists():
         raise ModelError(f"Adapter {name!r} has no weights at {folder}; run `assistant train`.")
     return folder
+
+
+def gguf_path(name: str, models_dir: Path, cache_dir: Path) -> Path:
+    """The model's GGUF as one file (a split one is reassembled once into the cache)."""
+    specs = load_manifests(models_dir)
+    spec = specs.get(name)
+    if spec is None or spec.kind != "generator":
+        raise ModelError(
+            f"The llama.cpp backend needs a GGUF manifest model, not {name!r}; use "
+            f"one of {', '.join(n for n, s in specs.items() if s.kind == 'generator')}."
+        )
+    parts = locate_parts(spec)
+    if len(parts) == 1:
+        return parts[0]
+    target = Path(cache_dir) / f"{spec.name}-{spec.sha256[:12]}.gguf"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.mkdir(exist_ok=True)
+        assembled = _assemble_gguf(spec, tmp)  # checks the sha256
+        assembled.rename(target)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

@@ -10,6 +10,7 @@ match the library or embedder, so a stale index is never used silently.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -89,6 +90,8 @@ class CaseIndex:
             )
         self.approximate_threshold = approximate_threshold
         self._faiss = None
+        # add() may run (a trainer approves a case) while agents search: swap both together.
+        self._lock = threading.Lock()
 
     @classmethod
     def build(cls, cases: Sequence[Case], embedder: Embedder, progress: bool = False, **kwargs):
@@ -110,10 +113,11 @@ class CaseIndex:
         if dup:
             raise InputError(f"Cases already in the index: {', '.join(dup[:5])}.")
         vectors = embed(self.embedder, [c.complaint for c in cases])
-        self.cases.extend(cases)
-        self.vectors = np.vstack([self.vectors, vectors]) if len(self.vectors) else vectors
-        if self._faiss is not None:
-            self._faiss.add(vectors)
+        with self._lock:
+            self.cases = self.cases + cases
+            self.vectors = np.vstack([self.vectors, vectors]) if len(self.vectors) else vectors
+            if self._faiss is not None:
+                self._faiss.add(vectors)
 
     def _graph(self):
         if self._faiss is None:
@@ -152,7 +156,12 @@ class CaseIndex:
             raise InputError(f"k must be greater than 0. Currently, k is {k}.")
         if not self.cases:
             return []
-        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        with self._lock:
+            return self._search(
+                np.asarray(query, dtype=np.float32).reshape(-1), k, filters, exclude_ids, exact
+            )
+
+    def _search(self, query, k, filters, exclude_ids, exact) -> list[Match]:
         mask = self._mask(filters, set(exclude_ids))
         use_exact = (not self.approximate) if exact is None else exact
         if not use_exact:

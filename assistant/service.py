@@ -50,17 +50,23 @@ class Assistant:
     @property
     def cases(self) -> list[Case]:
         if self._cases is None:
-            self._cases = load_library(self.settings.data_dir) + self.approved_cases()
+            library = load_library(self.settings.data_dir)
+            edits = {c.id: c for c in self._stored("edited_cases")}
+            library = [edits.get(c.id, c) for c in library]  # trainers' edits win over the files
+            self._cases = library + self._stored("approved_cases")
         return self._cases
 
     def approved_cases(self) -> list[Case]:
-        """Cases trainers approved into the library (kept in the feedback store)."""
+        """Cases trainers approved or added (kept in the feedback store)."""
+        return self._stored("approved_cases")
+
+    def _stored(self, method: str) -> list[Case]:
         path = self.settings.feedback_db
         if not path.exists():
             return []
         from .feedback import FeedbackStore
 
-        return FeedbackStore(path).approved_cases()
+        return getattr(FeedbackStore(path), method)()
 
     @property
     def policies(self) -> Policies:
@@ -82,6 +88,13 @@ class Assistant:
 
     @property
     def generator(self) -> Generator:
+        if self._generator is None and self.settings.backend == "llama.cpp":
+            from .generation_llamacpp import LlamaCppGenerator
+            from .models import gguf_path
+
+            s = self.settings
+            path = gguf_path(s.model, s.models_dir, s.cache_dir)
+            self._generator = LlamaCppGenerator(f"{s.model} (llama.cpp)", path, s.threads)
         if self._generator is None:
             name, source = resolve_generator(
                 self.settings.model, self.settings.models_dir, self.settings.cache_dir

@@ -181,7 +181,7 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
                 interactive=False,
                 wrap=True,
                 max_height=320,
-                column_widths=["6%", "20%", "12%", "37%", "25%"],
+                column_widths=["5%", "25%", "11%", "34%", "25%"],
                 label="Checklist",
                 elem_id="checklist",
             )

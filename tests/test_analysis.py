@@ -126,7 +126,10 @@ def test_urgency():
 
 
 def test_private_data_kinds_are_listed():
-    assert rules("Call me on 555-014-7788 or mail jo@example.com").private_data == ["email", "phone"]
+    assert rules("Call me on 555-014-7788 or mail jo@example.com").private_data == [
+        "email",
+        "phone",
+    ]
 
 
 def test_to_dict_has_top_emotion_and_cues():

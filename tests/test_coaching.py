@@ -87,7 +87,7 @@ def test_a_specific_reply_names_what_happened(review):
     result = review(SAMPLE_CASES[0].reply)
     ack = finding(result, "acknowledge_specific")
     assert (ack.status, ack.reason) == ("pass", "names what happened: 'flight', 'cancelled'")
-    assert finding(result, "ownership").reason == "owns it in the first person: \"I'll\""
+    assert finding(result, "ownership").reason == 'owns it in the first person: "I\'ll"'
 
 
 def test_sure_ok_opener_is_not_ownership(review):
@@ -119,20 +119,28 @@ def test_noise_gets_a_polite_question(review):
 
 def test_bereavement_needs_condolence(review):
     complaint = "My mother passed away in March and you are still charging her account."
-    cold = finding(review("I've cancelled the account and refunded March.", complaint), "condolence")
+    cold = finding(
+        review("I've cancelled the account and refunded March.", complaint), "condolence"
+    )
     assert (cold.status, cold.reason) == (
         "fail",
         "someone died ('mother passed') and the reply offers no condolence",
     )
-    warm = review("I'm so sorry for your loss. I've closed her account and refunded March.", complaint)
+    warm = review(
+        "I'm so sorry for your loss. I've closed her account and refunded March.", complaint
+    )
     assert finding(warm, "condolence").status == "pass"
 
 
 def test_safety_comes_first(review):
     complaint = "My Acme kettle sparked and there's a burning smell in the kitchen!"
-    first = review("I'm so sorry. Please don't use it again. I've reported it as urgent.", complaint)
-    assert finding(first, "safety_first").reason == "puts safety first: \"Please don't use\""
-    none = finding(review("I'm sorry, I've reported the kettle to our team.", complaint), "safety_first")
+    first = review(
+        "I'm so sorry. Please don't use it again. I've reported it as urgent.", complaint
+    )
+    assert finding(first, "safety_first").reason == 'puts safety first: "Please don\'t use"'
+    none = finding(
+        review("I'm sorry, I've reported the kettle to our team.", complaint), "safety_first"
+    )
     assert (none.status, none.severity) == ("fail", "major")
 
 
@@ -150,7 +158,9 @@ def test_quoting_what_they_were_told_is_not_dismissal(review):
 
 def test_the_customers_name_is_used_when_known(review):
     rosa = SAMPLE_CASES[1]
-    no_name = review("I'm sorry your suitcase is lost. I'll trace it now.", rosa.complaint, customer="Rosa")
+    no_name = review(
+        "I'm sorry your suitcase is lost. I'll trace it now.", rosa.complaint, customer="Rosa"
+    )
     assert finding(no_name, "personal").reason == "does not use their name (Rosa)"
     named = review("Rosa, I'm sorry your suitcase is lost.", rosa.complaint, customer="Rosa")
     assert finding(named, "personal").span == (0, 4)
@@ -158,7 +168,9 @@ def test_the_customers_name_is_used_when_known(review):
 
 def test_giving_in_to_a_demand_beyond_policy_is_an_over_promise(review):
     complaint = "The food was late. I want a full refund plus $3,000 for ruining my evening."
-    result = review("So sorry! I'll refund you and send $3,000 today.", complaint, brand="Nimbus Mobile")
+    result = review(
+        "So sorry! I'll refund you and send $3,000 today.", complaint, brand="Nimbus Mobile"
+    )
     promise = finding(result, "no_over_promise")
     assert promise.reason == "gives in to the demand for $3,000, beyond what the policy allows"
     declined = review("I'm sorry. I can't offer $3,000, but I've refunded the meal.", complaint)
@@ -243,3 +255,14 @@ def test_cli_json_reads_the_reply_from_stdin(capsys, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     assert data["score"] == 25
     assert data["analysis"]["kind"] == "complaint"
+
+
+def test_rank_score_does_not_re_guard_with_the_default_policy():
+    reply = (
+        "I'm so sorry your flight was cancelled without warning. I've added a $20 voucher and "
+        "I'll rebook you now: DM us your booking reference."
+    )
+    under_default = coach(reply, FLIGHT)  # no brand: the default policy allows no voucher
+    assert finding(under_default, "policy").reason == "offers $20; the policy allows nothing"
+    assert under_default.score == 26
+    assert rank_score(reply, FLIGHT, analyse(FLIGHT, "twitter"), "twitter") == 90.0

@@ -105,3 +105,8 @@ def test_retrieval_prefers_same_channel_and_kind_among_near_ties(make_assistant)
     result = assistant.suggest("my flight was cancelled today", "twitter")
     # e-1 is the closest by text, but t-1 is a tweet and a complaint: within the bonus, it wins.
     assert [m.case.id for m in result.cases] == ["t-1", "e-1", "p-1"]
+
+
+def test_identical_candidates_are_not_offered_as_alternatives(make_assistant):
+    result = make_assistant([GOOD, GOOD, GOOD]).suggest(COMPLAINT, "twitter", "Acme Air")
+    assert (result.draft, result.alternatives) == (GOOD, [])

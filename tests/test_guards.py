@@ -97,3 +97,10 @@ def test_a_draft_that_repeats_the_complaint_fails(ctx):
                                    "me why.", context) if c.name == "not_echo"][0]
     assert (check.passed, check.reason) == (False, "100% of the draft repeats the complaint")
     assert "not_echo" not in failed(GOOD, context)
+
+
+def test_declined_demands_and_reviews_of_named_charges_are_not_offers(ctx):
+    context = ctx(complaint="You charged me $27.50 twice. I want $500 compensation.")
+    assert failed("I'm sorry about the double charge. I can't offer $500, but I'll open a "
+                  "refund review of the $27.50 today.", context) == []
+    assert failed("I'm sorry. I'll give you $500 today.", context) == ["policy"]

@@ -76,7 +76,9 @@ def test_formal_expands_contractions_and_drops_emoji(run):
 
 
 def test_ownership_turns_passive_deflection_into_first_person(run):
-    reply = "Sure! Your case has been escalated to the baggage team. Please contact our support team."
+    reply = (
+        "Sure! Your case has been escalated to the baggage team. Please contact our support team."
+    )
     result = run("ownership", reply)
     assert result.text == (
         "I've escalated your case to the baggage team. I'll keep you updated until it's sorted."

@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-# Drafting on 2 CPU cores: loading is done up front, but a first request still warms caches.
-DRAFT_TIMEOUT = 240_000
+# Drafting on 2 shared CPU cores took 60-170 s a draft in our runs; a wait, not an assertion.
+DRAFT_TIMEOUT = 480_000
 CLICK_TIMEOUT = 30_000
 COMPLAINT = (
     "The hotel in Lisbon cancelled my booking the night before I arrived and nobody called me. "
