@@ -3,11 +3,11 @@
     review = coach("We apologize for any inconvenience.", "You lost my suitcase...")
     review.score, [f.reason for f in review.findings if f.status == "fail"]
 
-Every check is a rule over the phrase lexicons in `data/lexicons/` (moves.yaml, faults.yaml) and
-returns a `Finding` with a plain reason, the span of the reply it refers to and a suggested fix
-(data/lexicons/fixes.yaml). Points per check and severities are in data/lexicons/checklist.yaml.
-No model is called: a review takes a few milliseconds, so the app re-coaches on every keystroke
-and the drafter ranks candidates with `rank_score`.
+The checks themselves are in checklist.py (one rule per check, each a `Finding`); this module
+matches what the reply repeats of the complaint (its key terms, which moves it makes), runs the
+checks and the guards, and turns the findings into a 0-100 score with the points per check of
+data/lexicons/checklist.yaml. No model is called: a review takes a few milliseconds, so the app
+re-coaches on every keystroke and the drafter ranks candidates with `rank_score`.
 """
 
 from __future__ import annotations
@@ -16,19 +16,51 @@ import copy
 import json
 import re
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .analysis import QUOTED, Analysis, analyse
+from .analysis import Analysis, analyse
 from .cases import words
-from .classifiers import Hit, lexicon, table
+from .checklist import (
+    CHECKS,
+    SEVERITIES,
+    STATUSES,
+    CheckContext,
+    Finding,
+    first_hit,
+    fix_text,
+    guard_finding,
+    settings,
+    span_of,
+)
+from .classifiers import Hit, table
 from .errors import InputError
-from .guards import Check, GuardContext, run_guards
+from .guards import GuardContext, run_guards
 from .language import LANGUAGE_NAMES
 from .policy import BrandPolicy, ChannelRule, Policies, load_policies
 
-STATUSES = ("pass", "fail", "n/a")
-SEVERITIES = ("info", "minor", "major", "critical")
+# Importable from here as before the checks moved to checklist.py (UI, rewrite, tests use them).
+__all__ = [
+    "CHECKS",
+    "MOVES",
+    "SEVERITIES",
+    "STATUSES",
+    "Finding",
+    "Review",
+    "coach",
+    "coach_cli",
+    "detect_moves",
+    "feeling_sentence",
+    "fix_text",
+    "format_review",
+    "key_terms",
+    "rank_score",
+    "review_reply",
+    "score_findings",
+    "shared_terms",
+    "topic",
+]
+
 # The library's moves, as the coach detects them (bench/coach_eval.py scores these).
 MOVES = (
     "acknowledge_specific",
@@ -42,21 +74,6 @@ MOVES = (
     "personalize",
     "thanks",
 )
-
-
-@dataclass
-class Finding:
-    check: str
-    status: str  # "pass" | "fail" | "n/a"
-    severity: str  # "info" | "minor" | "major" | "critical"
-    reason: str
-    span: tuple[int, int] | None = None
-    fix: str | None = None
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["span"] = list(self.span) if self.span else None
-        return data
 
 
 @dataclass
@@ -150,22 +167,9 @@ def shared_terms(
 
 
 def _terms_needed(complaint: str, customer: str | None, language: str) -> int:
-    rule = _settings()["acknowledge"]
+    rule = settings()["acknowledge"]
     available = len(key_terms(complaint, customer or "", language))
     return max(rule["min"], min(rule["max"], round(available / rule["per_terms"])))
-
-
-def _first(name: str, text: str, label: str) -> Hit | None:
-    return lexicon(name).first(text, label)
-
-
-def _unquoted_fault(text: str, label: str) -> Hit | None:
-    """The first hit of a fault that is the reply's own words, not a quotation."""
-    quotes = [m.span() for m in QUOTED.finditer(text)]
-    for hit in lexicon("faults").find(text, label):
-        if not any(start <= hit.start < end for start, end in quotes):
-            return hit
-    return None
 
 
 def _name_span(reply: str, customer: str | None) -> tuple[int, int] | None:
@@ -182,34 +186,14 @@ def detect_moves(
     """For each library move, the span of the reply that makes it, or None if it does not."""
     found: dict[str, tuple[int, int] | None] = {}
     for move in ("apology", "empathy", "ownership", "fix", "gesture", "follow_up"):
-        found[move] = _span(_first("moves", reply, move))
-    found["move_private"] = _span(_first("moves", reply, "move_private"))
-    found["thanks"] = _span(_first("moves", reply, "thanks"))
+        found[move] = span_of(first_hit("moves", reply, move))
+    found["move_private"] = span_of(first_hit("moves", reply, "move_private"))
+    found["thanks"] = span_of(first_hit("moves", reply, "thanks"))
     shared = shared_terms(reply, complaint, customer or "", analysis.language)
     need = _terms_needed(complaint, customer, analysis.language)
-    found["acknowledge_specific"] = _span(shared[0][1]) if len(shared) >= need else None
+    found["acknowledge_specific"] = span_of(shared[0][1]) if len(shared) >= need else None
     found["personalize"] = _name_span(reply, customer)
     return {move: found.get(move) for move in MOVES}
-
-
-# -- the checklist -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _settings() -> dict:
-    return table("checklist")
-
-
-def fix_text(key: str, lang: str, **values) -> str | None:
-    fixes = table("fixes")
-    texts = fixes.get(lang) or fixes["en"]
-    template = texts.get(key) or fixes["en"].get(key)
-    return template.format_map(_Blank(values)).strip() if template else None
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 _POSSESSIVE = {
@@ -241,327 +225,6 @@ def topic(complaint: str, language: str) -> str:
     return terms[0] if terms else _WHAT_HAPPENED.get(language, "what happened")
 
 
-@dataclass
-class _Context:
-    reply: str
-    complaint: str
-    analysis: Analysis
-    rule: ChannelRule
-    policy: BrandPolicy
-    customer: str | None
-    guards: list[Check]
-    values: dict  # placeholders for the fix texts
-
-    def fix(self, key: str) -> str | None:
-        return fix_text(key, self.analysis.language, **self.values)
-
-
-def _span(hit: Hit | None) -> tuple[int, int] | None:
-    return (hit.start, hit.end) if hit else None
-
-
-def _quote(hit: Hit | None, limit: int = 60) -> str:
-    return repr(hit.text.strip()[:limit]) if hit else ""
-
-
-def _finding(check: str, ok: bool, reason: str, span=None, fix: str | None = None) -> Finding:
-    if ok:
-        return Finding(check, "pass", "info", reason, span, None)
-    return Finding(check, "fail", _settings()["severity"].get(check, "minor"), reason, span, fix)
-
-
-def _na(check: str, reason: str) -> Finding:
-    return Finding(check, "n/a", "info", reason, None, None)
-
-
-def check_acknowledge(c: _Context) -> Finding:
-    if c.analysis.kind == "noise" and "spam" in c.analysis.cues:
-        return _na("acknowledge_specific", "spam: nothing to acknowledge")
-    lang = c.analysis.language
-    if not key_terms(c.complaint, c.customer or "", lang):
-        return _na("acknowledge_specific", "the message names nothing specific (emoji or a name)")
-    shared = shared_terms(c.reply, c.complaint, c.customer or "", lang)
-    need = _terms_needed(c.complaint, c.customer, lang)
-    fix = c.fix("acknowledge_specific")
-    if len(shared) >= need:
-        named = ", ".join(repr(hit.text) for _, hit in shared[:3])
-        return _finding(
-            "acknowledge_specific", True, f"names what happened: {named}", _span(shared[0][1])
-        )
-    generic = _first("faults", c.reply, "generic")
-    if generic:
-        reason = f"says {_quote(generic)} instead of naming what happened"
-        return _finding("acknowledge_specific", False, reason, _span(generic), fix)
-    reason = "does not name what happened; it could answer any complaint"
-    return _finding("acknowledge_specific", False, reason, None, fix)
-
-
-def check_empathy(c: _Context) -> Finding:
-    if c.analysis.kind != "complaint":
-        return _na("empathy", f"a {c.analysis.kind} has no hurt feeling to name")
-    hit = _first("moves", c.reply, "empathy")
-    if hit:
-        return _finding(
-            "empathy", True, f"names or reflects the feeling: {_quote(hit)}", _span(hit)
-        )
-    feeling = c.analysis.top_emotion
-    reason = "does not name or reflect how they feel" + (
-        f" ({feeling})" if feeling != "neutral" else ""
-    )
-    return _finding("empathy", False, reason, None, c.fix("empathy"))
-
-
-def check_condolence(c: _Context) -> Finding:
-    if "bereavement" not in c.analysis.sensitive:
-        return _na("condolence", "nobody died")
-    hit = _first("moves", c.reply, "condolence")
-    if hit:
-        return _finding("condolence", True, f"offers condolence: {_quote(hit)}", _span(hit))
-    cue = (c.analysis.cues.get("bereavement") or ["a death"])[0]
-    reason = f"someone died ({cue!r}) and the reply offers no condolence"
-    return _finding("condolence", False, reason, None, c.fix("condolence"))
-
-
-def check_safety_first(c: _Context) -> Finding:
-    if "safety" not in c.analysis.sensitive:
-        return _na("safety_first", "nobody was at risk")
-    hit = _first("moves", c.reply, "safety_first")
-    cue = (c.analysis.cues.get("safety") or ["a risk"])[0]
-    # "First" = in the opening half: after the acknowledgement and apology is fine, after the
-    # refund and the sign-off is not.
-    if hit and hit.start <= max(len(c.reply) // 2, 160):
-        return _finding("safety_first", True, f"puts safety first: {_quote(hit)}", _span(hit))
-    if hit:
-        reason = f"mentions safety ({_quote(hit)}) only at the end; put it first"
-        return _finding("safety_first", False, reason, _span(hit), c.fix("safety_first"))
-    reason = f"someone was at risk ({cue!r}); the reply does not check they are safe first"
-    return _finding("safety_first", False, reason, None, c.fix("safety_first"))
-
-
-def check_apology(c: _Context) -> Finding:
-    apologies = lexicon("moves").find(c.reply, "apology")
-    if c.analysis.kind != "complaint":
-        if c.analysis.kind == "praise" and apologies:
-            return _na("apology", "praise needs thanks, not an apology (this reply apologises)")
-        return _na("apology", f"a {c.analysis.kind} needs no apology")
-    stock = lexicon("moves").find(c.reply, "stock_apology")
-    meant = [a for a in apologies if not any(s.start <= a.start < s.end for s in stock)]
-    if meant:
-        return _finding("apology", True, f"apologises: {_quote(meant[0])}", _span(meant[0]))
-    if stock:
-        reason = f"a stock apology ({_quote(stock[0])}) that names nothing"
-        return _finding("apology", False, reason, _span(stock[0]), c.fix("apology"))
-    return _finding("apology", False, "no apology for what happened", None, c.fix("apology"))
-
-
-def check_thanks(c: _Context) -> Finding:
-    if c.analysis.kind != "praise":
-        return _na("thanks", f"thanks are optional for a {c.analysis.kind}")
-    hit = _first("moves", c.reply, "thanks")
-    if hit:
-        return _finding("thanks", True, f"thanks them: {_quote(hit)}", _span(hit))
-    apology = _first("moves", c.reply, "apology")
-    if apology:
-        reason = f"apologises ({_quote(apology)}) to someone who is thanking you"
-        return _finding("thanks", False, reason, _span(apology), c.fix("apology_praise"))
-    return _finding("thanks", False, "does not thank them for the praise", None, c.fix("thanks"))
-
-
-def check_ownership(c: _Context) -> Finding:
-    if c.analysis.kind in ("noise", "question"):
-        return _na("ownership", f"a {c.analysis.kind} needs an answer, not ownership")
-    hit = _first("moves", c.reply, "ownership")
-    if hit:
-        return _finding(
-            "ownership", True, f"owns it in the first person: {_quote(hit)}", _span(hit)
-        )
-    hollow = _first("faults", c.reply, "hollow_opener")
-    if hollow:
-        reason = f"opens with {_quote(hollow)} and commits to nothing in the first person"
-        return _finding("ownership", False, reason, _span(hollow), c.fix("ownership"))
-    reason = 'no first-person commitment ("I\'ll...", "I\'ve..."); it reads as passive'
-    return _finding("ownership", False, reason, None, c.fix("ownership"))
-
-
-def check_fix(c: _Context) -> Finding:
-    if c.analysis.kind in ("noise", "praise"):
-        return _na("fix", f"a {c.analysis.kind} needs no fix")
-    fixes = lexicon("moves").find(c.reply, "fix")
-    deflections = lexicon("faults").find(c.reply, "deflect")
-    real = [f for f in fixes if not any(d.start <= f.start < d.end for d in deflections)]
-    if real:
-        return _finding(
-            "fix", True, f"gives a concrete next step: {_quote(real[0])}", _span(real[0])
-        )
-    if deflections:
-        reason = f"sends them elsewhere ({_quote(deflections[0])}) instead of acting"
-        return _finding("fix", False, reason, _span(deflections[0]), c.fix("fix"))
-    return _finding("fix", False, "no concrete next step or fix", None, c.fix("fix"))
-
-
-def check_gesture(c: _Context) -> Finding:
-    if c.analysis.kind != "complaint":
-        return _na("gesture", f"a {c.analysis.kind} needs no gesture")
-    policy_check = next((g for g in c.guards if g.name == "policy"), None)
-    hit = _first("moves", c.reply, "gesture")
-    if policy_check is not None and not policy_check.passed:
-        reason = f"the offer goes beyond policy: {policy_check.reason}"
-        return _finding("gesture", False, reason, policy_check.span, c.fix("gesture"))
-    if hit:
-        return _finding("gesture", True, f"offers a goodwill gesture: {_quote(hit)}", _span(hit))
-    if c.analysis.severity >= 3 and c.policy.max_gesture > 0:
-        reason = (
-            f"serious harm and the policy allows a gesture ({c.values['gesture']}); none is offered"
-        )
-        return _finding("gesture", False, reason, None, c.fix("gesture"))
-    return _na("gesture", "no gesture needed")
-
-
-def check_follow_up(c: _Context) -> Finding:
-    if c.analysis.kind == "praise":
-        return _na("follow_up", "praise needs no next step")
-    hit = _first("moves", c.reply, "follow_up")
-    private = _first("moves", c.reply, "move_private")
-    if hit or private:
-        first = min((h for h in (hit, private) if h), key=lambda h: h.start)
-        return _finding(
-            "follow_up", True, f"keeps the conversation going: {_quote(first)}", _span(first)
-        )
-    if c.rule.public and (c.analysis.private_data or c.analysis.kind == "complaint"):
-        reason = (
-            "ends the conversation on a public channel: no next contact and no "
-            f"{c.policy.private_channel}"
-        )
-        return _finding("follow_up", False, reason, None, c.fix("move_private"))
-    reason = "ends the conversation: no next contact and no invitation to reply"
-    return _finding("follow_up", False, reason, None, c.fix("follow_up"))
-
-
-def check_invite(c: _Context) -> Finding:
-    if c.analysis.kind != "noise":
-        return _na("invite", "only stray messages need just an open door")
-    hit = _first("moves", c.reply, "invite")
-    if hit:
-        return _finding("invite", True, f"leaves the door open politely: {_quote(hit)}", _span(hit))
-    reason = "a stray message needs a polite question or an open door"
-    return _finding("invite", False, reason, None, c.fix("invite"))
-
-
-def check_personal(c: _Context) -> Finding:
-    template = _first("faults", c.reply, "template")
-    if template:
-        reason = f"reads as a template ({_quote(template)})"
-        return _finding("personal", False, reason, _span(template), c.fix("personal"))
-    if c.customer:
-        span = _name_span(c.reply, c.customer)
-        if span:
-            return _finding("personal", True, f"uses their name ({c.customer})", span)
-        reason = f"does not use their name ({c.customer})"
-        return _finding("personal", False, reason, None, c.fix("personal"))
-    return _finding("personal", True, "no stock template lines (their name is not known)")
-
-
-def _fault_check(check: str, labels: tuple[str, ...], what: str, ok: str):
-    def run(c: _Context) -> Finding:
-        for label in labels:
-            hit = _unquoted_fault(c.reply, label)
-            if hit:
-                reason = f"{what[label]}: {_quote(hit)}"
-                return _finding(check, False, reason, _span(hit), c.fix(check))
-        return _finding(check, True, ok)
-
-    run.__name__ = f"check_{check}"
-    return run
-
-
-check_no_blame = _fault_check(
-    "no_blame",
-    ("blame", "defensive"),
-    {"blame": "blames the customer", "defensive": "defends the company instead of owning it"},
-    "no blame or defensiveness",
-)
-check_no_dismissal = _fault_check(
-    "no_dismissal",
-    ("dismissal",),
-    {"dismissal": "plays it down or dismisses it"},
-    "takes it seriously",
-)
-check_no_policy_speak = _fault_check(
-    "no_policy_speak",
-    ("policy_speak",),
-    {"policy_speak": "hides behind policy"},
-    "no policy-speak",
-)
-_no_over_promise_phrases = _fault_check(
-    "no_over_promise",
-    ("over_promise",),
-    {"over_promise": "promises what may not be in your gift"},
-    "promises only what it can keep",
-)
-_AMOUNT = re.compile(
-    r"[$£€]\s?(\d[\d,.]*\d|\d)|(\d[\d,.]*\d|\d)\s?(?:€|euros?|dollars?|pounds?)", re.I
-)
-
-
-def _amounts(text: str) -> dict[str, Hit]:
-    found = {}
-    for m in _AMOUNT.finditer(text):
-        digits = (
-            re.sub(r"[.,]\d{2}$", "", m.group(1) or m.group(2)).replace(",", "").replace(".", "")
-        )
-        found.setdefault(digits, Hit("amount", m.start(), m.end(), m.group()))
-    return found
-
-
-def check_no_over_promise(c: _Context) -> Finding:
-    """Giving in to a demand beyond policy ("plus $3,000") is an over-promise even when the
-    guard lets it through because the complaint named the sum."""
-    demanded: dict[str, Hit] = {}
-    for hit in lexicon("sensitive").find(c.complaint, "beyond_policy"):
-        start = max(c.complaint.rfind(ch, 0, hit.start) for ch in ".!?\n") + 1
-        ends = [i for i in (c.complaint.find(ch, hit.end) for ch in ".!?\n") if i >= 0]
-        demanded.update(_amounts(c.complaint[start : min(ends, default=len(c.complaint))]))
-    offered = _amounts(c.reply)
-    for digits, hit in offered.items():
-        if digits in demanded and c.policy.max_gesture < float(digits or 0):
-            negation = c.reply[max(0, hit.start - 40) : hit.start].lower()
-            if re.search(
-                r"can(?:no|')t|not able|unable|won't|no puedo|ne peux|kann nicht", negation
-            ):
-                continue  # "I can't offer $3,000" declines the demand
-            reason = f"gives in to the demand for {hit.text}, beyond what the policy allows"
-            return _finding("no_over_promise", False, reason, _span(hit), c.fix("no_over_promise"))
-    return _no_over_promise_phrases(c)
-
-
-CHECKS = (
-    check_acknowledge,
-    check_empathy,
-    check_condolence,
-    check_safety_first,
-    check_apology,
-    check_thanks,
-    check_ownership,
-    check_fix,
-    check_gesture,
-    check_follow_up,
-    check_invite,
-    check_personal,
-    check_no_blame,
-    check_no_dismissal,
-    check_no_policy_speak,
-    check_no_over_promise,
-)
-
-
-def _guard_finding(check: Check, c: _Context) -> Finding:
-    if check.passed:
-        return Finding(check.name, "pass", "info", check.reason, check.span, None)
-    # A guard added after fixes.yaml was written still gets a usable fix: its own reason.
-    fix = c.fix(f"guard_{check.name}") or f"Fix this before sending: {check.reason}."
-    return Finding(check.name, "fail", "critical", check.reason, check.span, fix)
-
-
 # -- scoring -----------------------------------------------------------------------------------
 
 
@@ -576,12 +239,12 @@ def _allocate(raw: dict[str, float], total: int) -> dict[str, float]:
 
 
 def score_findings(findings: list[Finding], kind: str) -> tuple[int, dict[str, float]]:
-    weights = _settings()["weights"].get(kind) or _settings()["weights"]["complaint"]
+    weights = settings()["weights"].get(kind) or settings()["weights"]["complaint"]
     applicable = [f for f in findings if f.check in weights and f.status != "n/a"]
     total_weight = sum(weights[f.check] for f in applicable) or 1
     factor = 1.0
     if any(f.status == "fail" and f.severity == "critical" for f in findings):
-        factor = float(_settings()["guard_factor"])
+        factor = float(settings()["guard_factor"])
     raw = {
         f.check: (100.0 * weights[f.check] / total_weight if f.status == "pass" else 0.0) * factor
         for f in applicable
@@ -628,7 +291,7 @@ def review_reply(
     )
     guards = run_guards(reply, ctx) if guards else []
     gesture = f"up to {policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "none"
-    c = _Context(
+    c = CheckContext(
         reply=reply,
         complaint=complaint,
         analysis=analysis,
@@ -645,9 +308,13 @@ def review_reply(
             "limit": rule.limit,
             "language": LANGUAGE_NAMES.get(analysis.language, analysis.language),
         },
+        names_something=bool(key_terms(complaint, customer or "", analysis.language)),
+        shared=shared_terms(reply, complaint, customer or "", analysis.language),
+        terms_needed=_terms_needed(complaint, customer, analysis.language),
+        name_span=_name_span(reply, customer),
     )
     findings = [check(c) for check in CHECKS]
-    findings += [_guard_finding(g, c) for g in guards]
+    findings += [guard_finding(g, c) for g in guards]
     score, breakdown = score_findings(findings, analysis.kind)
     return Review(score, breakdown, findings, analysis)
 

@@ -97,6 +97,9 @@ Ranker = Callable[[str, str, Analysis, str], float]
 # case from the same channel / of the same kind. 0.05 reorders near-ties (cosines within ~0.05)
 # without letting an unrelated same-channel case beat a close one.
 RERANK_POOL = 4
+# The fallback reuses a gold reply only for a near-identical case: below this cosine, a gold
+# reply's story (a lost day's pay, a status page) is another customer's, even with names removed.
+FALLBACK_REUSE_SIMILARITY = 0.85
 CHANNEL_BONUS = 0.05
 KIND_BONUS = 0.05
 
@@ -226,7 +229,7 @@ class Drafter:
         self, request: Request, analysis: Analysis, matches: list[Match], ctx: GuardContext
     ) -> tuple[str, list[Check]]:
         """A safe reply: the best gold reply stripped of its own facts, else a trainer template."""
-        for match in matches[:1]:
+        for match in [m for m in matches[:1] if m.score >= FALLBACK_REUSE_SIMILARITY]:
             facts = example_facts(match.case, ctx)
             adapted = adapt_example_reply(match.case, request.customer, request.agent)
             sentences = re.findall(r"[^.!?]+[.!?]+", adapted)

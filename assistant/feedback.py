@@ -13,6 +13,10 @@ One SQLite file under `settings.home` (`feedback.sqlite3`), four tables:
 Every call opens its own short connection in WAL mode with a busy timeout, so the app's worker
 threads, a second app process and a CLI export can all write at once without losing a row.
 A corrupt or locked file raises `StoreError` naming the file and what to do.
+
+This module only stores and reads rows. What is computed from them (edit distance, the figures
+per agent/brand/week, export through `datasets`) lives in `assistant.feedback_figures`; its
+public names are re-exported here so `from assistant.feedback import ...` keeps working.
 """
 
 from __future__ import annotations
@@ -21,19 +25,21 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import feedback_figures
 from .cases import Case
 from .errors import CaseLibraryError, InputError, StoreError
+from .feedback_figures import GROUPS, SMALL_EDIT_RATIO, FigureRow, levenshtein, write_rows
+
+# Re-exported (the redundant alias marks it) so `from assistant.feedback import ...` keeps working.
+from .feedback_figures import edit_ratio as edit_ratio
+from .feedback_figures import iso_week as iso_week
 
 SCHEMA_VERSION = 1
-# A sent reply counts as "accepted" when the agent changed at most a fifth of the draft's
-# characters: small fixes (a name, an order detail) stay under it, a rewrite goes well over.
-SMALL_EDIT_RATIO = 0.2
 TABLES = ("suggestions", "sent", "ratings", "cases")
-GROUPS = ("agent", "brand", "week")
 CASE_KINDS = ("approved", "added", "edited")
 
 _SCHEMA = """
@@ -91,51 +97,6 @@ CREATE TABLE IF NOT EXISTS cases (
 );
 CREATE INDEX IF NOT EXISTS sent_status ON sent(status);
 """
-
-
-# -- edit distance ------------------------------------------------------------------------------
-def levenshtein(a: str, b: str) -> int:
-    """Character edit distance (insert, delete, substitute), bit-parallel (Myers/Hyyrö).
-
-    A textbook table is O(len(a) * len(b)) Python steps: two 2,500-character e-mails took
-    seconds. Here the columns are bits of one Python integer, so it is O(len(a)) big-int steps.
-    """
-    if len(a) < len(b):
-        a, b = b, a
-    m = len(b)
-    if m == 0:
-        return len(a)
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(b):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    full = (1 << m) - 1
-    top = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    for ch in a:
-        eq = masks.get(ch, 0)
-        xv = eq | mv
-        xh = ((((eq & pv) + pv) & full) ^ pv) | eq
-        ph = (mv | ~(xh | pv)) & full
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-        ph = ((ph << 1) | 1) & full
-        mh = (mh << 1) & full
-        pv = (mh | ~(xv | ph)) & full
-        mv = ph & xv
-    return score
-
-
-def edit_ratio(suggested: str, final: str) -> float:
-    """Edit distance as a share of the suggestion's length (0.0 = sent as suggested)."""
-    return round(levenshtein(suggested, final) / max(len(suggested), 1), 4)
-
-
-def iso_week(moment: datetime) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _now() -> datetime:
@@ -208,38 +169,6 @@ class Rating:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class FigureRow:
-    """Feedback figures for one agent, brand or ISO week (`key`); rates are 0..1."""
-
-    group: str
-    key: str
-    shown: int
-    sent: int
-    accepted: int
-    acceptance_rate: float | None
-    mean_edit_distance: float | None
-    mean_coach_score: float | None
-    fallback_rate: float | None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class _Tally:
-    shown: int = 0
-    fallback: int = 0
-    sent: int = 0
-    accepted: int = 0
-    distances: list[int] = field(default_factory=list)
-    scores: list[float] = field(default_factory=list)
-
-
-def _mean(values: Sequence[float], digits: int) -> float | None:
-    return round(sum(values) / len(values), digits) if values else None
 
 
 # -- the store ----------------------------------------------------------------------------------
@@ -556,49 +485,10 @@ class FeedbackStore:
     # -- figures and export --------------------------------------------------------------------
     def figures(self, by: str = "agent") -> list[FigureRow]:
         """Acceptance rate, mean edit distance, mean coach score and fallback rate per `by`
-        (agent, brand or ISO week), sorted by key; one row per key."""
-        if by not in GROUPS:
+        (agent, brand or ISO week), sorted by key; one row per key (see feedback_figures)."""
+        if by not in GROUPS:  # before reading the tables: a bad grouping fails even on a bad file
             raise InputError(f"Unknown grouping {by!r}; use one of {', '.join(GROUPS)}.")
-        shown = {s.id: s for s in self.suggestions()}
-        tallies: dict[str, _Tally] = {}
-
-        def key_of(agent, brand, created_at) -> str:
-            if by == "week":
-                return iso_week(datetime.fromisoformat(created_at))
-            value = agent if by == "agent" else brand
-            return value or ("(none)" if by == "agent" else "(no brand)")
-
-        for s in shown.values():
-            tally = tallies.setdefault(key_of(s.agent, s.brand, s.created_at), _Tally())
-            tally.shown += 1
-            tally.fallback += s.fallback
-        for r in self.sent_replies():
-            origin = shown.get(r.suggestion_id) if r.suggestion_id else None
-            fields = (
-                (origin.agent, origin.brand, origin.created_at)
-                if origin
-                else (r.agent, r.brand, r.created_at)
-            )
-            tally = tallies.setdefault(key_of(*fields), _Tally())
-            tally.sent += 1
-            tally.accepted += r.accepted
-            tally.distances.append(r.edit_distance)
-            if r.coach_score is not None:
-                tally.scores.append(r.coach_score)
-        return [
-            FigureRow(
-                group=by,
-                key=key,
-                shown=t.shown,
-                sent=t.sent,
-                accepted=t.accepted,
-                acceptance_rate=round(t.accepted / t.shown, 3) if t.shown else None,
-                mean_edit_distance=_mean(t.distances, 1),
-                mean_coach_score=_mean(t.scores, 1),
-                fallback_rate=round(t.fallback / t.shown, 3) if t.shown else None,
-            )
-            for key, t in sorted(tallies.items())
-        ]
+        return feedback_figures.figures(self.suggestions(), self.sent_replies(), by)
 
     def rows(self, table: str) -> list[dict]:
         """Every row of one table as plain dicts (JSON columns decoded), for export."""
@@ -615,25 +505,6 @@ class FeedbackStore:
     def export(self, table: str, path: Path | str) -> Path:
         """Write one table to JSONL or Parquet (by the file's suffix) through `datasets`."""
         return write_rows(self.rows(table), path)
-
-
-def write_rows(rows: Sequence[dict], path: Path | str) -> Path:
-    """Write dict rows to `.jsonl` or `.parquet` with `datasets` (imported here: it is slow)."""
-    path = Path(path)
-    if path.suffix not in (".jsonl", ".parquet"):
-        raise InputError(f"Export to .jsonl or .parquet; {path.name!r} is neither.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not rows:  # datasets cannot infer a schema from nothing; an empty file is the honest answer
-        path.write_bytes(b"")
-        return path
-    from datasets import Dataset
-
-    dataset = Dataset.from_list(list(rows))
-    if path.suffix == ".jsonl":
-        dataset.to_json(str(path), lines=True, force_ascii=False)
-    else:
-        dataset.to_parquet(str(path))
-    return path
 
 
 # -- row helpers --------------------------------------------------------------------------------

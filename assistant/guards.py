@@ -11,8 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
 
 from .cases import Case, words
+from .config import REPO_ROOT
 from .language import LANGUAGE_NAMES, same_language
 from .pii import find_private_data
 from .policy import BrandPolicy, ChannelRule
@@ -121,6 +125,31 @@ def _amount(text: str) -> float | None:
         return None
 
 
+# Words that make an amount in a complaint a charge (refundable when the policy allows refunds)
+# or a demand (never refundable just because the customer named it).
+_CHARGE = re.compile(
+    r"\b(?:charg|paid|pay(?:ing)? for|bill|cost|price|fee|debit|deduct|taken|took|cobr|pag[oóu]"
+    r"|cargo|factur|débit|pay[ée]|prélev|abgebucht|bezahlt|berechnet|rechnung|gebühr)",
+    re.I,
+)
+_DEMAND = re.compile(
+    r"\b(?:want|demand|give me|owe me|compensat|deserve|or (?:I|we)\b|quiero|exijo|compensaci"
+    r"|indemniz|je veux|exige|dédommag|ich will|verlange|entschädig)",
+    re.I,
+)
+
+
+def charged_amounts(complaint: str) -> set[float]:
+    """Amounts the complaint presents as a charge (not ones it demands or injects)."""
+    amounts = set()
+    for sentence in _SENTENCE.finditer(complaint):
+        text = sentence.group()
+        if _DEMAND.search(text) or not _CHARGE.search(text):
+            continue
+        amounts.update(_amount(m.group("a") or m.group("b")) for m in _MONEY.finditer(text))
+    return amounts
+
+
 def check_not_empty(reply: str, ctx: GuardContext) -> Check:
     ok = len(reply.strip()) >= 15
     return Check("not_empty", ok, "has content" if ok else "the draft is empty or a fragment")
@@ -149,9 +178,7 @@ def check_private_data(reply: str, ctx: GuardContext) -> Check:
 
 def check_policy(reply: str, ctx: GuardContext) -> Check:
     policy = ctx.policy
-    complaint_amounts = {
-        _amount(m.group("a") or m.group("b")) for m in _MONEY.finditer(ctx.complaint)
-    }
+    complaint_amounts = charged_amounts(ctx.complaint)
     for sentence in _SENTENCE.finditer(reply):
         text = sentence.group()
         if not _OFFER.search(text):
@@ -235,8 +262,40 @@ def example_facts(example: Case, ctx: GuardContext) -> set[str]:
     return facts
 
 
+# Distinctive words (5+ letters, not in data/lexicons/common_words.yaml) compared by their
+# first 5 letters, so "cancelled"/"cancellation" count once.
+STEM = 5
+# On the train split, an independently written gold reply shares 6+ such stems with its nearest
+# neighbour's complaint and reply (and not with its own complaint) 5% of the time (median 2);
+# a draft that carries 6+ is retelling the example's story, not this customer's.
+CARRIED_STEMS_LIMIT = 6
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    rows = yaml.safe_load((REPO_ROOT / "data/lexicons/common_words.yaml").read_text("utf-8"))
+    return frozenset(str(w).lower() for ws in rows.values() for w in ws)
+
+
+def distinctive_stems(text: str) -> set[str]:
+    common = _common_words()
+    return {w[:STEM] for w in words(text) if len(w) >= STEM and w not in common}
+
+
 def check_example_copy(reply: str, ctx: GuardContext) -> Check:
     reply_words = set(words(reply))
+    reply_stems = distinctive_stems(reply) - distinctive_stems(ctx.complaint)
+    for example in ctx.examples:
+        carried = reply_stems & distinctive_stems(f"{example.complaint} {example.reply}")
+        if len(carried) >= CARRIED_STEMS_LIMIT:
+            word_of = {w[:STEM]: w for w in reversed(words(reply))}  # first occurrence wins
+            shown = ", ".join(word_of[stem] for stem in sorted(carried)[:6])
+            return Check(
+                "example_copy",
+                False,
+                f"retells example {example.id} ({len(carried)} "
+                f"of its details: {shown}...), not this complaint",
+            )
     for example in ctx.examples:
         copied = sorted(example_facts(example, ctx) & reply_words)
         if copied:

@@ -253,6 +253,45 @@ def train(cases: list[Case], out: Path) -> dict:
     return report
 
 
+def sarcasm_cv(cases: list[Case], repeats: int = 3) -> str:
+    """Cross-validated sarcasm precision/recall on the TRAIN split of the n-gram model, a logistic
+    regression on all-MiniLM-L6-v2 sentence embeddings, and their mean (the test split is not
+    read). Loads the embedder (torch): slow, run by hand."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    from assistant.classifiers import feature_matrix
+    from assistant.service import Assistant
+
+    train_cases = [c for c in cases if c.split == "train"]
+    texts = [c.complaint for c in train_cases]
+    y = np.array([c.emotion == "sarcasm" for c in train_cases], dtype=int)
+    features = {"ngram": (feature_matrix(texts), 4.0)}  # C as in train_text_model
+    features["embedding"] = (Assistant().embedder.embed_batch(texts), 3.0)
+    oof = {name: np.zeros(len(y)) for name in features}
+    for seed in range(repeats):
+        splitter = StratifiedKFold(5, shuffle=True, random_state=seed)
+        for fit, held in splitter.split(np.zeros(len(y)), y):
+            for name, (x, c) in features.items():
+                clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+                oof[name][held] += clf.fit(x[fit], y[fit]).predict_proba(x[held])[:, 1] / repeats
+    oof["mean"] = (oof["ngram"] + oof["embedding"]) / 2
+    lines = ["| threshold | " + " | ".join(oof) + " |", "|---" * (len(oof) + 1) + "|"]
+    for t in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+        row = []
+        for p in oof.values():
+            said = p >= t
+            precision, recall = pr(
+                int((said & (y == 1)).sum()),
+                int((said & (y == 0)).sum()),
+                int((~said & (y == 1)).sum()),
+            )
+            row.append(f"P {fmt(precision)} R {fmt(recall)}")
+        lines.append(f"| {t} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["test", "train", "all"], default="test")
@@ -264,10 +303,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--train", action="store_true", help="(re)fit models/coach/ on the train split first"
     )
+    parser.add_argument(
+        "--sarcasm-cv",
+        action="store_true",
+        help="print cross-validated sarcasm figures on the train split (loads the embedder)",
+    )
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
     cases, skipped = load_cases(settings.data_dir, args.skip_invalid)
+    if args.sarcasm_cv:
+        print(sarcasm_cv(cases))
+        return 0
     if args.train:
         trained = train(cases, settings.models_dir / "coach")
         print(json.dumps(trained, indent=1), file=sys.stderr)

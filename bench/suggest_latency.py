@@ -15,6 +15,7 @@ Per-request lines are printed as they finish, so a run cut short still leaves it
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -35,6 +36,8 @@ class CountingGenerator:
         self.inner.warm_up()
 
     def generate_batch(self, conversations, max_new_tokens, on_text=None):
+        if not hasattr(self.inner, "render"):  # llama.cpp tokenises inside; no count
+            return self.inner.generate_batch(conversations, max_new_tokens, on_text)
         lengths = [
             len(self.inner.tokenizer(self.inner.render(c))["input_ids"]) for c in conversations
         ]
@@ -42,18 +45,18 @@ class CountingGenerator:
         return self.inner.generate_batch(conversations, max_new_tokens, on_text)
 
 
-def run_model(name: str, n: int, candidates: int | None) -> dict[str, list[float]]:
+def run_model(name: str, backend: str, n: int, candidates: int | None) -> dict:
     from assistant.config import Settings
     from assistant.drafting import Request
     from assistant.service import Assistant
 
     cases, split = test_complaints()
-    settings = Settings.from_env(model=name, candidates=candidates)
+    settings = Settings.from_env(model=name, backend=backend, candidates=candidates)
     assistant = Assistant(settings, cases=cases)
     t = time.perf_counter()
     assistant.warm_up()
     print(
-        f"-- {name}: warm_up (index + embedder + generator) {time.perf_counter() - t:.1f} s; "
+        f"-- {name} ({backend}): warm_up {time.perf_counter() - t:.1f} s; "
         f"{settings.candidates} candidates, max_new_tokens {settings.max_new_tokens}; "
         f"{load_average()}",
         flush=True,
@@ -90,7 +93,8 @@ def run_model(name: str, n: int, candidates: int | None) -> dict[str, list[float
             f"   {label} {case.id:14} {case.channel:8} prompt {max(generator.prompt_tokens or [0])}"
             f" tok x{len(generator.prompt_tokens)}; first token {row['first_token']:6.2f} s, "
             f"first draft {row['first_draft']:6.2f} s ({row['tokens']} tok), all "
-            f"{row['all_candidates']:6.2f} s{' [fallback]' if result.fallback else ''}",
+            f"{row['all_candidates']:6.2f} s{' [fallback]' if result.fallback else ''}; "
+            f"load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         if i:
@@ -102,11 +106,18 @@ def run_model(name: str, n: int, candidates: int | None) -> dict[str, list[float
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--models", nargs="+", default=["qwen2.5-0.5b", "smollm2-135m"])
+    parser.add_argument(
+        "--backends", nargs="+", default=["transformers"], help="transformers and/or llama.cpp"
+    )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
     args = parser.parse_args(argv)
     header("suggest latency")
-    results = {name: run_model(name, args.n, args.candidates) for name in args.models}
+    results = {
+        f"{name} {backend}": run_model(name, backend, args.n, args.candidates)
+        for name in args.models
+        for backend in args.backends
+    }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():
         parts = []
@@ -115,7 +126,7 @@ def main(argv=None) -> int:
             parts.append(f"{key} {p[50]:.2f} / {p[95]:.2f} [<= {target:g}]")
         tokens = percentiles(figures["tokens"])[50]
         print(
-            f"   {name:14} n={len(figures['first_token'])}: "
+            f"   {name:26} n={len(figures['first_token'])}: "
             + "; ".join(parts)
             + f"; first draft tokens p50 {tokens:.0f}"
         )
