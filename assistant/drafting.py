@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -239,13 +239,23 @@ class Drafter:
                 checks = run_guards(candidate, ctx)
                 if passed(checks):
                     return candidate, checks
+        text = self.fallback_template(request, ctx, ctx.complaint)
+        # The template never saw the examples, so it cannot copy them: check it without them
+        # (a common word such as "care" in an example's "Customer Care" is not a copied fact).
+        return text, run_guards(text, replace(ctx, examples=()))
+
+    def fallback_template(self, request: Request, ctx: GuardContext, text: str) -> str:
+        """The trainer-written safe reply for this language and situation."""
         templates = yaml.safe_load((self.prompts_dir / "fallback.yaml").read_text("utf-8"))
-        lang = analysis.language if analysis.language in templates else "en"
-        if analysis.kind in ("praise", "question", "noise"):
-            key = analysis.kind
-        elif "bereavement" in analysis.sensitive:
+        # Rules only: a condolence sent to someone who lost nothing is worse than a plain
+        # apology, so the template follows the lexicon's precise flags, not the classifiers'.
+        rules = analyse(text, request.channel, models=False)
+        lang = rules.language if rules.language in templates else "en"
+        if rules.kind in ("praise", "question", "noise"):
+            key = rules.kind
+        elif "bereavement" in rules.sensitive:
             key = "bereavement"
-        elif "safety" in analysis.sensitive:
+        elif "safety" in rules.sensitive:
             key = "safety"
         else:
             key = "complaint"
@@ -257,12 +267,11 @@ class Drafter:
             if request.customer
             else ""
         )
-        text = env.from_string(templates[lang][key]).render(
+        return env.from_string(templates[lang][key]).render(
             greeting=greeting,
             private=ctx.policy.private_channel if ctx.channel.public else "",
             signature=f"\n{request.agent}" if request.agent else "",
         )
-        return text, run_guards(text, ctx)
 
     # -- the pipeline ------------------------------------------------------------------------
     def suggest(

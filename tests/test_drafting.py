@@ -110,3 +110,35 @@ def test_retrieval_prefers_same_channel_and_kind_among_near_ties(make_assistant)
 def test_identical_candidates_are_not_offered_as_alternatives(make_assistant):
     result = make_assistant([GOOD, GOOD, GOOD]).suggest(COMPLAINT, "twitter", "Acme Air")
     assert (result.draft, result.alternatives) == (GOOD, [])
+
+
+@pytest.mark.parametrize("channel", ["twitter", "facebook", "review", "email", "chat"])
+def test_every_fallback_template_passes_every_guard(policies, channel):
+    import jinja2
+    import yaml
+
+    from assistant.config import REPO_ROOT
+    from assistant.guards import GuardContext, run_guards
+
+    templates = yaml.safe_load((REPO_ROOT / "prompts/fallback.yaml").read_text("utf-8"))
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    rule = policies.channel(channel)
+    for language in ("en", "es", "fr", "de"):
+        for key, template in templates[language].items():
+            for name, agent in ((None, None), ("Ana", "Lee")):
+                greeting = env.from_string(templates["greetings"][language]).render(name=name)
+                text = env.from_string(template).render(
+                    greeting=greeting if name else "", private="DM" if rule.public else "",
+                    signature=f"\n{agent}" if agent else "")
+                ctx = GuardContext(complaint="x", channel=rule, policy=policies.default,
+                                   language=language, examples=list(SAMPLE_CASES))
+                failures = [c.reason for c in run_guards(text, ctx) if not c.passed]
+                assert failures == [], (language, key, text)
+
+
+def test_the_fallback_is_never_a_condolence_without_a_death_in_the_words(make_assistant):
+    assistant = make_assistant(["I'm sorry, but I can't assist with that."])
+    result = assistant.suggest("I'm deaf and the crew rolled their eyes when I asked them to "
+                               "repeat the announcement. I felt humiliated.", "email")
+    assert result.fallback is True
+    assert "loss" not in result.draft and result.draft.startswith("I'm sorry about what happened")
