@@ -6,9 +6,10 @@ builds [system, example complaint, example reply, new complaint], and the case's
 target. The loss covers only the target tokens and the end-of-turn token, so the model learns to
 write the reply, not to predict the prompt.
 
+    config = TrainConfig()
     examples = build_examples(assistant)                # TrainingExample per train case
-    rows = [tokenize_example(tokenizer, e, 512) for e in examples]
-    result = train(base_folder, rows, Path("models/adapters/x"), TrainConfig())
+    rows = [tokenize_example(tokenizer, e, config.max_length) for e in examples]
+    result = train(base_folder, rows, Path("models/adapters/x"), config)
 
 The loop is plain PyTorch (no Trainer): float32 on CPU, seeded, gradient accumulation, a cosine
 schedule, checkpoints every `save_every` steps that `resume=True` continues from.
@@ -53,11 +54,11 @@ class TrainConfig:
     batch_size: int = 8
     # Long e-mails (a ~170-token system prompt, the complaint, a ~250-token gold reply) do not
     # fit 512: of 490 train cases, 47 were skipped and 292 had the worked example shortened.
-    # At 640, 4 are skipped and 155 shortened. Only the worked example is ever cut.
+    # At 640, 4 are skipped and 158 shortened. Only the worked example is ever cut.
     max_length: int = 640
     warmup_share: float = 0.05  # of the optimizer steps, linear warm-up before the cosine decay
     max_grad_norm: float = 1.0
-    save_every: int = 10  # optimizer steps between checkpoints (a step is ~20-40 s on 2 cores)
+    save_every: int = 10  # optimizer steps between checkpoints (a step took 70-290 s here)
     keep_checkpoints: int = 2
     seed: int = 0
     threads: int = 2
@@ -267,11 +268,13 @@ def train(
     resume: bool = False,
     progress: bool = True,
     stop_after: int | None = None,
+    base_name: str | None = None,
 ) -> TrainResult:
     """LoRA-tune the causal LM in `base` on `rows`; the adapter lands in `out`.
 
     `stop_after` ends the run once that many optimizer steps are done, leaving a checkpoint
     and no adapter (`finished` is False); `resume=True` later continues exactly where it was.
+    `base_name` is written into adapter_config.json instead of this machine's cache path.
     """
     config = config or TrainConfig()
     config.validate()
@@ -284,6 +287,12 @@ def train(
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     out = Path(out)
+    if resume and not _checkpoints(out) and (out / "adapter_model.safetensors").exists():
+        # Without this, --resume after a finished run would silently train it all again.
+        raise InputError(
+            f"{out} holds a finished adapter and no checkpoint: nothing to resume. "
+            "Drop --resume to train again from scratch, or pass another --out."
+        )
     out.mkdir(parents=True, exist_ok=True)
     try:
         # float32: CPUs without AVX512-BF16 emulate bf16 matmuls, several times slower.
@@ -354,9 +363,10 @@ def train(
             seconds = time.perf_counter() - started
             return TrainResult(out, steps, len(rows), losses, seconds, "", start, finished=False)
     seconds = time.perf_counter() - started
-    # A readable base name instead of this machine's cache path; loading ignores it.
-    model.peft_config["default"].base_model_name_or_path = "HuggingFaceTB/SmolLM2-135M-Instruct"
-    model.save_pretrained(out)
+    # Loading ignores this field; a manifest name reads better than a cache path.
+    model.peft_config["default"].base_model_name_or_path = base_name or str(base)
+    # No embedding layers are tuned; saying so also skips peft's hub lookup of the base config.
+    model.save_pretrained(out, save_embedding_layers=False)
     (out / "README.md").unlink(missing_ok=True)  # peft's stub card; CARD.md is the real one
     shutil.rmtree(out / "checkpoints", ignore_errors=True)  # finished: keep the folder small
     from .models import sha256_of
@@ -368,7 +378,7 @@ def train(
 # -- the command -------------------------------------------------------------------------------
 def train_cli(args) -> int:
     from .cases import load_split, stratified_split
-    from .config import Settings
+    from .config import REPO_ROOT, Settings
     from .models import load_manifests, resolve_generator
     from .service import Assistant
 
@@ -382,7 +392,11 @@ def train_cli(args) -> int:
     config = TrainConfig(epochs=args.epochs, seed=settings.seed, threads=settings.threads)
     config.validate()
     assistant = Assistant(settings)
-    split_source = str(settings.data_dir / "split.json")
+    split_path = settings.data_dir / "split.json"
+    # Relative to the repository when it is inside it, so TRAINING.json is the same everywhere.
+    split_source = str(
+        split_path.relative_to(REPO_ROOT) if split_path.is_relative_to(REPO_ROOT) else split_path
+    )
     if not load_split(settings.data_dir):
         test_ids = stratified_split([c for c in assistant.cases if c.source == "library"])
         for case in assistant.cases:
@@ -404,7 +418,7 @@ def train_cli(args) -> int:
         f"{config.max_length} tokens, {len(skipped)} skipped as too long: {skipped[:5]})",
         file=sys.stderr,
     )
-    result = train(Path(base), rows, Path(args.out), config, resume=args.resume)
+    result = train(Path(base), rows, Path(args.out), config, args.resume, base_name=name)
     info = {
         "base": name,
         "config": {**asdict(config), "target_modules": list(config.target_modules)},
@@ -421,10 +435,11 @@ def train_cli(args) -> int:
     }
     (result.out / "TRAINING.json").write_text(json.dumps(info, indent=2) + "\n")
     first, last = result.losses[:5], result.losses[-5:]
+    seen = min(result.steps * config.batch_size, math.ceil(config.epochs * len(rows)))
     print(
-        f"Trained {result.steps} steps on {len(rows)} examples in {result.seconds / 60:.1f} min; "
-        f"loss {sum(first) / len(first):.3f} (first 5 steps) -> {sum(last) / len(last):.3f} "
-        f"(last 5). Adapter: {result.out} (sha256 {result.sha256}); put the digest in its "
-        "models/*.yaml manifest."
+        f"Trained {result.steps} steps ({seen} example passes over {len(rows)} examples) in "
+        f"{result.seconds / 60:.1f} min; loss {sum(first) / len(first):.3f} (first 5 steps) -> "
+        f"{sum(last) / len(last):.3f} (last 5). Adapter: {result.out} (sha256 {result.sha256}); "
+        "put the digest in its models/*.yaml manifest."
     )
     return 0

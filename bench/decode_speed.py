@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from _common import header, load_average
+from _common import header, load_average, quietest
 
 SIZE = 1 << 30  # 1 GiB: far larger than the 32 MiB L3 cache, so the copy measures DRAM
 
@@ -163,12 +163,6 @@ def hf_decode(folder, conversations, dtype: str, tokens: int, threads: int, **le
     return best
 
 
-def gguf_path(spec, workdir: Path) -> Path:
-    from assistant.models import _assemble_gguf
-
-    return _assemble_gguf(spec, workdir)
-
-
 def llama_decode(path: Path, text: str, tokens: int, threads: int, repeats: int) -> dict | None:
     try:
         from llama_cpp import Llama, llama_print_system_info
@@ -212,7 +206,7 @@ LEVERS = [
 ]
 
 
-def report(label: str, r: dict, bandwidth: float, rows: int, base: float | None) -> None:
+def report(label: str, r: dict, bandwidth: float, rows: int, base: float | None, noise) -> None:
     roofline = bandwidth * 1e9 / r["bytes_per_token"]
     extra = f", first call {r['first_call_s']:.1f} s" if "first_call_s" in r else ""
     ratio = f", {r['decode_tps'] / base:.2f}x baseline" if base else ""
@@ -220,7 +214,7 @@ def report(label: str, r: dict, bandwidth: float, rows: int, base: float | None)
         f"   {label:44} {r['decode_tps']:6.2f} tok/s per row, {r['decode_tps'] * rows:6.2f} "
         f"aggregate; roofline {roofline:5.1f} tok/s ({r['bytes_per_token'] / 1e6:.0f} MB/token) "
         f"-> {r['decode_tps'] / roofline:.0%}; prefill {r['prompt_tokens']}x{rows} tokens in "
-        f"{r['prefill_s']:.2f} s{extra}{ratio}",
+        f"{r['prefill_s']:.2f} s{extra}{ratio}; {noise}",
         flush=True,
     )
 
@@ -230,24 +224,25 @@ def main(argv=None) -> int:
     parser.add_argument("--models", nargs="+", default=["qwen2.5-0.5b", "smollm2-135m"])
     parser.add_argument("--tokens", type=int, default=48, help="decode steps per measurement")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2, help="runs per load of a model")
+    parser.add_argument("--attempts", type=int, default=3, help="reruns while others are busy")
     parser.add_argument("--levers", default="all", help="comma-separated lever numbers, or all")
     args = parser.parse_args(argv)
     header("decode speed")
 
     from assistant.config import Settings
-    from assistant.models import load_manifests, resolve_generator
+    from assistant.models import gguf_path, resolve_generator
 
-    np_bw = numpy_bandwidth()
-    torch_bw = torch_bandwidth(args.threads)
+    (np_bw, torch_bw), noise = quietest(
+        lambda: (numpy_bandwidth(), torch_bandwidth(args.threads)), args.attempts
+    )
     print(
         f"   memory bandwidth: numpy copy {np_bw:.1f} GB/s (1 thread), torch copy {torch_bw:.1f} "
-        f"GB/s ({args.threads} threads); the roofline uses the larger",
+        f"GB/s ({args.threads} threads); the roofline uses the larger; {noise}",
         flush=True,
     )
     bandwidth = max(np_bw, torch_bw)
     settings = Settings.from_env()
-    specs = load_manifests(settings.models_dir)
     chosen = (
         list(range(len(LEVERS)))
         if args.levers == "all"
@@ -260,32 +255,39 @@ def main(argv=None) -> int:
         base = None
         for i in chosen:
             label, dtype, rows, lever = LEVERS[i]
+            # bf16 is emulated on CPUs without AVX512-BF16: fewer steps keep the run short.
             tokens = args.tokens if dtype == "float32" else max(8, args.tokens // 4)
             try:
-                r = hf_decode(
-                    folder,
-                    conversations[:rows],
-                    dtype,
-                    tokens,
-                    args.threads,
-                    repeats=args.repeats,
-                    **lever,
+                r, noise = quietest(
+                    partial(
+                        hf_decode,
+                        folder,
+                        conversations[:rows],
+                        dtype,
+                        tokens,
+                        args.threads,
+                        repeats=args.repeats,
+                        **lever,
+                    ),
+                    args.attempts,
                 )
             except Exception as exc:  # a lever that fails is a result too: print it, go on
                 print(f"   {label:44} FAILED: {type(exc).__name__}: {str(exc)[:200]}")
                 continue
             base = base or (r["decode_tps"] if i == 0 else None)
-            report(label, r, bandwidth, rows, base if i else None)
+            report(label, r, bandwidth, rows, base if i else None, noise)
         from transformers import AutoTokenizer
 
         text = AutoTokenizer.from_pretrained(folder).apply_chat_template(
             conversations[0], tokenize=False, add_generation_prompt=True
         )
-        with tempfile.TemporaryDirectory(dir=settings.cache_dir) as tmp:
-            path = gguf_path(specs[name], Path(tmp))
-            r = llama_decode(path, text, args.tokens, args.threads, args.repeats)
-        if r:
-            report(f"llama.cpp {path.name}", r, bandwidth, 1, base)
+        path = gguf_path(name, settings.models_dir, settings.cache_dir)
+        result = quietest(
+            partial(llama_decode, path, text, args.tokens, args.threads, args.repeats),
+            args.attempts,
+        )
+        if result[0]:
+            report(f"llama.cpp {path.name}", result[0], bandwidth, 1, base, result[1])
     print(f"   finished {time.strftime('%H:%M:%S')}; {load_average()}")
     return 0
 

@@ -14,16 +14,19 @@ import argparse
 import sys
 import time
 
-from _common import header, load_average, test_complaints
+from _common import Noise, header, load_average, quietest, test_complaints
 
 
-def best_of(repeats: int, fn) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+def best_of(repeats: int, fn) -> tuple[float, Noise]:
+    def measure() -> float:
+        best = float("inf")
+        for _ in range(repeats):
+            t = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    return quietest(measure)
 
 
 def main(argv=None) -> int:
@@ -63,11 +66,11 @@ def main(argv=None) -> int:
             lambda: model.encode(texts, batch_size=32, normalize_embeddings=True),
         ),
     }
-    base = next(iter(figures.values()))
-    for label, seconds in figures.items():
+    base = next(iter(figures.values()))[0]
+    for label, (seconds, noise) in figures.items():
         print(
             f"   {label:54} {len(rows) / seconds:7.1f} cases/s ({seconds:.1f} s; "
-            f"{base / seconds:.2f}x CaseIndex.build)"
+            f"{base / seconds:.2f}x CaseIndex.build; {noise})"
         )
     print(f"   finished {time.strftime('%H:%M:%S')}; {load_average()}")
     return 0

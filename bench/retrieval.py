@@ -22,7 +22,16 @@ import sys
 import time
 
 import numpy as np
-from _common import fmt_ms, header, load_average, peak_rss_mib, percentiles, test_complaints
+from _common import (
+    Noise,
+    fmt_ms,
+    header,
+    load_average,
+    peak_rss_mib,
+    percentiles,
+    test_complaints,
+    wait_quiet,
+)
 
 # Noise of total norm about 0.5 on a unit vector: neighbours stay meaningful, copies differ.
 NOISE_NORM = 0.5
@@ -90,12 +99,16 @@ def main(argv=None) -> int:
     texts = (texts * (args.queries // len(texts) + 1))[: args.queries]
     queries, embed_seconds = [], []
     embedder.embed_batch(texts[:1])  # the first call pays one-off allocation
-    for text in texts:
-        t = time.perf_counter()
-        queries.append(embedder.embed_batch([text])[0])
-        embed_seconds.append(time.perf_counter() - t)
+    wait_quiet()
+    with Noise() as noise:
+        for text in texts:
+            t = time.perf_counter()
+            queries.append(embedder.embed_batch([text])[0])
+            embed_seconds.append(time.perf_counter() - t)
     e = percentiles(embed_seconds)
-    print(f"   query embedding alone: p50 {fmt_ms(e[50])}, p95 {fmt_ms(e[95])}", flush=True)
+    print(
+        f"   query embedding alone: p50 {fmt_ms(e[50])}, p95 {fmt_ms(e[95])}; {noise}", flush=True
+    )
     language = {c.complaint: c.language for c in split.cases}
     filters_for = [{"split": "train", "language": language[text]} for text in texts]
 
@@ -114,16 +127,23 @@ def main(argv=None) -> int:
         print(f"   HNSW graph built in {build:.1f} s ({n / build:,.0f} vectors/s)", flush=True)
         nofilter = [None] * len(queries)
         m = args.filtered_queries
-        runs = {
-            "exact, no filter": time_queries(index, queries, embed_seconds, args.k, nofilter, True),
-            "HNSW, no filter": time_queries(index, queries, embed_seconds, args.k, nofilter, False),
-            "exact, drafter filters": time_queries(
-                index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], True
-            ),
-            "HNSW, drafter filters": time_queries(
-                index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], False
-            ),
-        }
+        wait_quiet()
+        with Noise() as noise:
+            runs = {
+                "exact, no filter": time_queries(
+                    index, queries, embed_seconds, args.k, nofilter, True
+                ),
+                "HNSW, no filter": time_queries(
+                    index, queries, embed_seconds, args.k, nofilter, False
+                ),
+                "exact, drafter filters": time_queries(
+                    index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], True
+                ),
+                "HNSW, drafter filters": time_queries(
+                    index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], False
+                ),
+            }
+        print(f"   (timed searches: {noise})")
         for label, r in runs.items():
             lat = r["latency"]
             print(f"   {label:24} p50 {fmt_ms(lat[50]):>10}  p95 {fmt_ms(lat[95]):>10}")

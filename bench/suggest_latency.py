@@ -15,13 +15,14 @@ Per-request lines are printed as they finish, so a run cut short still leaves it
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
-from _common import header, load_average, percentiles, test_complaints
+from _common import Noise, header, load_average, percentiles, test_complaints, wait_quiet
 
 TARGETS = {"first_token": 1.0, "first_draft": 3.0, "all_candidates": 5.0}
+# A request counts as quiet when other processes used under a quarter of a core meanwhile.
+QUIET_SUMMARY = 0.25
 
 
 class CountingGenerator:
@@ -45,7 +46,7 @@ class CountingGenerator:
         return self.inner.generate_batch(conversations, max_new_tokens, on_text)
 
 
-def run_model(name: str, backend: str, n: int, candidates: int | None) -> dict:
+def run_model(name: str, backend: str, n: int, candidates: int | None, quiet: bool) -> dict:
     from assistant.config import Settings
     from assistant.drafting import Request
     from assistant.service import Assistant
@@ -65,20 +66,23 @@ def run_model(name: str, backend: str, n: int, candidates: int | None) -> dict:
     assistant.drafter.generator = generator
     measured = split.cases[:n]
     warm = split.cases[n] if len(split.cases) > n else split.cases[-1]
-    figures: dict[str, list[float]] = {k: [] for k in (*TARGETS, "tokens", "retrieve")}
+    figures: dict[str, list[float]] = {k: [] for k in (*TARGETS, "tokens", "retrieve", "noise")}
     for i, case in enumerate([warm, *measured]):
         marks: list[float] = []
         request = Request(case.complaint, case.channel, None, case.customer, case.agent)
         if case.brand in assistant.policies.brands:
             request.brand = case.brand
-        start = time.perf_counter()
-        result = assistant.drafter.suggest(
-            request,
-            filters={"split": "train"},
-            exclude_ids=split.test_ids,
-            on_text=lambda _text, marks=marks: marks.append(time.perf_counter()),
-        )
-        end = time.perf_counter()
+        if quiet:
+            wait_quiet()
+        with Noise() as noise:
+            start = time.perf_counter()
+            result = assistant.drafter.suggest(
+                request,
+                filters={"split": "train"},
+                exclude_ids=split.test_ids,
+                on_text=lambda _text, marks=marks: marks.append(time.perf_counter()),
+            )
+            end = time.perf_counter()
         if not marks:  # no token streamed (an empty generation): count the whole call
             marks = [end]
         row = {
@@ -87,6 +91,7 @@ def run_model(name: str, backend: str, n: int, candidates: int | None) -> dict:
             "all_candidates": end - start,
             "tokens": len(marks),
             "retrieve": result.timings["retrieve"],
+            "noise": noise.cores,
         }
         label = "warm-up" if i == 0 else f"{i:3d}/{len(measured)}"
         print(
@@ -94,7 +99,7 @@ def run_model(name: str, backend: str, n: int, candidates: int | None) -> dict:
             f" tok x{len(generator.prompt_tokens)}; first token {row['first_token']:6.2f} s, "
             f"first draft {row['first_draft']:6.2f} s ({row['tokens']} tok), all "
             f"{row['all_candidates']:6.2f} s{' [fallback]' if result.fallback else ''}; "
-            f"load {os.getloadavg()[0]:.1f}",
+            f"{noise}",
             flush=True,
         )
         if i:
@@ -111,25 +116,32 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="don't wait for a quiet machine before requests"
+    )
     args = parser.parse_args(argv)
     header("suggest latency")
     results = {
-        f"{name} {backend}": run_model(name, backend, args.n, args.candidates)
+        f"{name} {backend}": run_model(name, backend, args.n, args.candidates, not args.no_wait)
         for name in args.models
         for backend in args.backends
     }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():
-        parts = []
-        for key, target in TARGETS.items():
-            p = percentiles(figures[key])
-            parts.append(f"{key} {p[50]:.2f} / {p[95]:.2f} [<= {target:g}]")
-        tokens = percentiles(figures["tokens"])[50]
-        print(
-            f"   {name:26} n={len(figures['first_token'])}: "
-            + "; ".join(parts)
-            + f"; first draft tokens p50 {tokens:.0f}"
-        )
+        quiet = [i for i, x in enumerate(figures["noise"]) if x < QUIET_SUMMARY]
+        for label, rows in (("all", range(len(figures["noise"]))), ("quiet", quiet)):
+            if not rows:
+                continue
+            parts = []
+            for key, target in TARGETS.items():
+                p = percentiles([figures[key][i] for i in rows])
+                parts.append(f"{key} {p[50]:.2f} / {p[95]:.2f} [<= {target:g}]")
+            tokens = percentiles([figures["tokens"][i] for i in rows])[50]
+            print(
+                f"   {name:26} {label:5} n={len(rows)}: "
+                + "; ".join(parts)
+                + f"; first draft tokens p50 {tokens:.0f}"
+            )
     print(f"   finished {time.strftime('%H:%M:%S')}; {load_average()}")
     return 0
 

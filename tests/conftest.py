@@ -16,11 +16,21 @@ from assistant.testing import SAMPLE_CASES, HashingEmbedder, ScriptedGenerator
 def policies():
     loaded = load_policies(REPO_ROOT / "data")
     loaded.brands["Acme Air"] = BrandPolicy(
-        "Acme Air", "airline", "@AcmeAir", "USD", ("refund_review", "voucher", "rebooking"),
-        max_credit=0, max_voucher=20,
+        "Acme Air",
+        "airline",
+        "@AcmeAir",
+        "USD",
+        ("refund_review", "voucher", "rebooking"),
+        max_credit=0,
+        max_voucher=20,
     )
     loaded.brands["Nimbus Mobile"] = BrandPolicy(
-        "Nimbus Mobile", "mobile", None, "EUR", ("refund", "credit"), max_credit=15,
+        "Nimbus Mobile",
+        "mobile",
+        None,
+        "EUR",
+        ("refund", "credit"),
+        max_credit=15,
     )
     return loaded
 

@@ -8,23 +8,33 @@ from assistant import cli
 
 
 def run_cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True,
-                          text=True, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_help_does_not_import_torch():
-    code = ("import sys; from assistant.cli import build_parser; build_parser().format_help(); "
-            "print('torch' in sys.modules, 'transformers' in sys.modules)")
+    code = (
+        "import sys; from assistant.cli import build_parser; build_parser().format_help(); "
+        "print('torch' in sys.modules, 'transformers' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False False"
     assert run_cli("--help").returncode == 0
 
 
-@pytest.mark.parametrize("args, message", [
-    (["suggest", "--channel", "fax", "hello there"], "error: Unknown channel 'fax'"),
-    (["suggest", "--brand", "Nope Inc", "my order is late"], "error: Unknown brand 'Nope Inc'"),
-    (["suggest", "   "], "error: The complaint is empty or only whitespace"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["suggest", "--channel", "fax", "hello there"], "error: Unknown channel 'fax'"),
+        (["suggest", "--brand", "Nope Inc", "my order is late"], "error: Unknown brand 'Nope Inc'"),
+        (["suggest", "   "], "error: The complaint is empty or only whitespace"),
+    ],
+)
 def test_bad_input_exits_non_zero_with_one_clear_line(args, message):
     out = run_cli(*args)
     assert out.returncode == 2

@@ -8,11 +8,13 @@ COMPLAINT = "My flight to Rome was cancelled and nobody told me. Call me on 555-
 
 
 def test_best_passing_candidate_wins_and_failures_are_dropped(make_assistant):
-    assistant = make_assistant([
-        "I'm sorry, but I can't assist with that.",
-        GOOD,
-        "Sorry about Rome! I'll rebook you. Call us back at 555-014-7788.",
-    ])
+    assistant = make_assistant(
+        [
+            "I'm sorry, but I can't assist with that.",
+            GOOD,
+            "Sorry about Rome! I'll rebook you. Call us back at 555-014-7788.",
+        ]
+    )
     result = assistant.suggest(COMPLAINT, "twitter", "Acme Air")
     assert result.draft == GOOD
     assert result.alternatives == []
@@ -41,8 +43,9 @@ def test_one_conversation_per_example_in_one_batched_call(make_assistant):
 
 def test_fallback_when_every_candidate_fails(make_assistant):
     assistant = make_assistant(["I'm sorry, but I can't assist with that."])
-    result = assistant.suggest("Everything is broken and I am furious", "twitter", "Acme Air",
-                               customer="Ana")
+    result = assistant.suggest(
+        "Everything is broken and I am furious", "twitter", "Acme Air", customer="Ana"
+    )
     assert result.fallback is True
     assert all(c.passed for c in result.checks)
     assert "safe fallback" in result.notes[-1]
@@ -51,8 +54,7 @@ def test_fallback_when_every_candidate_fails(make_assistant):
 
 
 def test_fallback_template_speaks_the_customer_language(make_assistant):
-    assistant = make_assistant(["I'm sorry, but I can't assist with that."],
-                               cases=SAMPLE_CASES[:1])
+    assistant = make_assistant(["I'm sorry, but I can't assist with that."], cases=SAMPLE_CASES[:1])
     result = assistant.suggest("Mi pedido no ha llegado y nadie me responde", "twitter")
     assert result.fallback is True
     assert result.draft.startswith("Siento mucho lo ocurrido")
@@ -69,18 +71,29 @@ def test_streaming_yields_partial_text_then_the_suggestion(make_assistant):
 
 def test_to_dict_has_the_documented_keys(make_assistant):
     data = make_assistant([GOOD]).suggest(COMPLAINT, "twitter", "Acme Air").to_dict()
-    assert {"draft", "alternatives", "cases", "analysis", "checks", "fallback", "model",
-            "timings"} <= set(data)
+    assert {
+        "draft",
+        "alternatives",
+        "cases",
+        "analysis",
+        "checks",
+        "fallback",
+        "model",
+        "timings",
+    } <= set(data)
     assert set(data["cases"][0]) == {"id", "score", "complaint", "reply"}
     assert set(data["timings"]) == {"retrieve", "generate", "guard_rank", "total"}
     assert data["analysis"]["private_data"] == ["phone"]
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"channel": "fax"}, "Unknown channel 'fax'"),
-    ({"brand": "Nope Inc"}, "Unknown brand 'Nope Inc'"),
-    ({"complaint": "   "}, "empty"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"channel": "fax"}, "Unknown channel 'fax'"),
+        ({"brand": "Nope Inc"}, "Unknown brand 'Nope Inc'"),
+        ({"complaint": "   "}, "empty"),
+    ],
+)
 def test_bad_input_raises_typed_errors(make_assistant, kwargs, message):
     args = {"complaint": COMPLAINT, "channel": "twitter", "brand": None, **kwargs}
     with pytest.raises(InputError, match=message):
@@ -98,8 +111,14 @@ def test_retrieval_prefers_same_channel_and_kind_among_near_ties(make_assistant)
     cases = [
         make_case(id="e-1", channel="email", complaint="my flight was cancelled today"),
         make_case(id="t-1", channel="twitter", complaint="my flight was cancelled today!"),
-        make_case(id="p-1", channel="twitter", kind="praise", issue="praise",
-                  emotion="gratitude", complaint="my flight was cancelled today, thanks"),
+        make_case(
+            id="p-1",
+            channel="twitter",
+            kind="praise",
+            issue="praise",
+            emotion="gratitude",
+            complaint="my flight was cancelled today, thanks",
+        ),
     ]
     assistant = make_assistant([GOOD], cases=cases)
     result = assistant.suggest("my flight was cancelled today", "twitter")
@@ -128,17 +147,27 @@ def test_every_fallback_template_passes_every_guard(policies, channel):
             for name, agent in ((None, None), ("Ana", "Lee")):
                 greeting = env.from_string(templates["greetings"][language]).render(name=name)
                 text = env.from_string(template).render(
-                    greeting=greeting if name else "", private="DM" if rule.public else "",
-                    signature=f"\n{agent}" if agent else "")
-                ctx = GuardContext(complaint="x", channel=rule, policy=policies.default,
-                                   language=language, examples=list(SAMPLE_CASES))
+                    greeting=greeting if name else "",
+                    private="DM" if rule.public else "",
+                    signature=f"\n{agent}" if agent else "",
+                )
+                ctx = GuardContext(
+                    complaint="x",
+                    channel=rule,
+                    policy=policies.default,
+                    language=language,
+                    examples=list(SAMPLE_CASES),
+                )
                 failures = [c.reason for c in run_guards(text, ctx) if not c.passed]
                 assert failures == [], (language, key, text)
 
 
 def test_the_fallback_is_never_a_condolence_without_a_death_in_the_words(make_assistant):
     assistant = make_assistant(["I'm sorry, but I can't assist with that."])
-    result = assistant.suggest("I'm deaf and the crew rolled their eyes when I asked them to "
-                               "repeat the announcement. I felt humiliated.", "email")
+    result = assistant.suggest(
+        "I'm deaf and the crew rolled their eyes when I asked them to "
+        "repeat the announcement. I felt humiliated.",
+        "email",
+    )
     assert result.fallback is True
     assert "loss" not in result.draft and result.draft.startswith("I'm sorry about what happened")

@@ -138,7 +138,8 @@ def test_evaluate_counts_guard_failures_before_and_after_filtering(tmp_path):
 
     oslo, bill = results["e-001"], results["e-002"]
     assert (oslo.candidates, oslo.failed_candidates, oslo.failed_checks) == (3, 0, {})
-    assert (oslo.draft, oslo.alternatives, oslo.fallback) == (GOLD_OSLO, [], False)  # identical candidates are not alternatives
+    # identical candidates are not alternatives
+    assert (oslo.draft, oslo.alternatives, oslo.fallback) == (GOLD_OSLO, [], False)
     assert oslo.similarity == 1.0
     assert (bill.candidates, bill.failed_candidates) == (3, 3)
     assert bill.failed_checks == {"length": 2, "not_refusal": 1}

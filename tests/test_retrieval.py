@@ -20,8 +20,9 @@ def test_search_ranks_the_closest_case_first(index):
 def test_filters_restrict_the_candidates(index):
     matches = index.search("no signal for three days", k=3, filters={"language": "es"})
     assert [m.case.id for m in matches] == ["t-004"]
-    matches = index.search("billed twice", k=5, filters={"industry": "mobile"},
-                           exclude_ids=["t-003"])
+    matches = index.search(
+        "billed twice", k=5, filters={"industry": "mobile"}, exclude_ids=["t-003"]
+    )
     assert [m.case.id for m in matches] == ["t-004"]
     with pytest.raises(InputError, match="Unknown filter"):
         index.search("x", filters={"colour": "red"})
@@ -61,8 +62,10 @@ def test_add_is_incremental(index):
 
 
 def test_approximate_search_agrees_with_exact_on_a_clear_query():
-    cases = [make_case(id=f"c-{i:03d}", complaint=f"alpha{i} beta{i} gamma{i} delta{i}")
-             for i in range(300)]
+    cases = [
+        make_case(id=f"c-{i:03d}", complaint=f"alpha{i} beta{i} gamma{i} delta{i}")
+        for i in range(300)
+    ]
     exact = CaseIndex.build(cases, HashingEmbedder(dimension=512))
     approx = CaseIndex(exact.embedder, exact.cases, exact.vectors, approximate_threshold=100)
     assert approx.approximate and not exact.approximate

@@ -214,6 +214,15 @@ def test_resume_refuses_a_checkpoint_from_another_plan(tmp_path):
         _load_checkpoint(None, None, None, folder, now)
 
 
+def test_resume_after_a_finished_run_refuses_to_train_again(tmp_path):
+    from assistant.training import TokenizedExample, train
+
+    (tmp_path / "adapter_model.safetensors").write_bytes(b"finished")
+    row = TokenizedExample("c-1", [1, 2, 3], [IGNORE, 2, 3])
+    with pytest.raises(InputError, match="nothing to resume"):
+        train(tmp_path / "no-model-needed", [row], tmp_path, resume=True, progress=False)
+
+
 # -- the real small model ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def base_folder():
