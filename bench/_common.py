@@ -118,7 +118,7 @@ class Noise:
 QUIET_CORES = 0.15
 
 
-def wait_quiet(max_cores: float = QUIET_CORES, sample_s: float = 5.0, streak: int = 3) -> None:
+def wait_quiet(max_cores: float = QUIET_CORES, sample_s: float = 3.0, streak: int = 2) -> None:
     """Block until other processes used under `max_cores` for `streak` samples in a row."""
     quiet, told = 0, False
     while quiet < streak:

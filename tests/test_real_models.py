@@ -59,8 +59,12 @@ def test_small_model_drafts_are_guarded(complaint, channel, brand):
     assert "5,000" not in result.draft and "5000" not in result.draft
 
 
-def test_default_model_drafts_one_guarded_reply():
-    assistant = Assistant(Settings.from_env(candidates=1, max_new_tokens=80))
+def test_default_model_is_the_tuned_adapter():
+    assert Settings().model == "smollm2-135m-care"
+
+
+def test_qwen_drafts_one_guarded_reply():
+    assistant = Assistant(Settings.from_env(model="qwen2.5-0.5b", candidates=1, max_new_tokens=80))
     result = assistant.suggest(*COMPLAINTS[0])
     assert passed(result.checks)
     assert result.model == "qwen2.5-0.5b"
