@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis import Analysis, analyse
+from .cases import MOVES as CASE_MOVES
 from .cases import words
 from .checklist import (
     CHECKS,
@@ -61,19 +62,8 @@ __all__ = [
     "topic",
 ]
 
-# The library's moves, as the coach detects them (bench/coach_eval.py scores these).
-MOVES = (
-    "acknowledge_specific",
-    "empathy",
-    "apology",
-    "ownership",
-    "fix",
-    "gesture",
-    "follow_up",
-    "move_private",
-    "personalize",
-    "thanks",
-)
+# The library's moves (data/SCHEMA.md), which the coach detects; bench/coach_eval.py scores them.
+MOVES = CASE_MOVES
 
 
 @dataclass
