@@ -33,6 +33,10 @@ class Settings:
     model: str = "smollm2-135m-care"
     # "transformers" (default, always installed) or "llama.cpp" (optional, `make llama`).
     backend: str = "transformers"
+    # "none" (float32) or "int8": weight-only dynamic int8 quantisation of the Linear layers
+    # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x faster
+    # (BENCHMARKS.md); drafts differ slightly from float32, so it is opt-in.
+    quantize: str = "none"
     embedder: str = "all-minilm-l6-v2"
     # Three candidates: the product shows a draft and up to two alternatives.
     candidates: int = 3
@@ -89,6 +93,10 @@ class Settings:
         if self.backend not in ("transformers", "llama.cpp"):
             raise ConfigError(
                 f"backend must be 'transformers' or 'llama.cpp'. Currently it is {self.backend!r}."
+            )
+        if self.quantize not in ("none", "int8"):
+            raise ConfigError(
+                f"quantize must be 'none' or 'int8'. Currently it is {self.quantize!r}."
             )
         for name in ("candidates", "top_k", "max_new_tokens", "max_complaint_chars", "threads"):
             value = getattr(self, name)

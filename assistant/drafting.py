@@ -181,12 +181,13 @@ class Drafter:
         """
         filters = dict(filters or {})
         pool = self.top_k * RERANK_POOL
-        matches = self.index.search(
-            text, pool, {**filters, "language": analysis.language}, exclude_ids
+        query = self.index.embedder.embed_batch([text])[0]  # once, for both searches
+        matches = self.index.search_vector(
+            query, pool, {**filters, "language": analysis.language}, exclude_ids
         )
         if len(matches) < self.top_k:  # too few cases in this language: widen to all languages
             seen = {m.case.id for m in matches}
-            more = self.index.search(text, pool, filters, exclude_ids)
+            more = self.index.search_vector(query, pool, filters, exclude_ids)
             matches += [m for m in more if m.case.id not in seen]
 
         def adjusted(match: Match) -> float:

@@ -100,7 +100,11 @@ class Assistant:
                 self.settings.model, self.settings.models_dir, self.settings.cache_dir
             )
             adapter = adapter_for(self.settings.model, self.settings.models_dir)
-            self._generator = TransformersGenerator(name, source, self.settings.threads, adapter)
+            if self.settings.quantize != "none":
+                name = f"{name} ({self.settings.quantize})"
+            self._generator = TransformersGenerator(
+                name, source, self.settings.threads, adapter, quantize=self.settings.quantize
+            )
         return self._generator
 
     @property

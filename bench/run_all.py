@@ -21,13 +21,14 @@ HERE = Path(__file__).resolve().parent
 # Most important first: a run cut short still has the figures the targets are about.
 FULL = [
     ("decode_speed.py", []),
+    ("gemm_probe.py", []),
     ("suggest_latency.py", ["--n", "30"]),
     ("memory.py", []),
     ("retrieval.py", []),
     ("index_build.py", []),
 ]
 if importlib.util.find_spec("llama_cpp") is not None:  # optional: `make llama` builds it
-    FULL[1] = ("suggest_latency.py", ["--n", "30", "--backends", "transformers", "llama.cpp"])
+    FULL[2] = ("suggest_latency.py", ["--n", "30", "--backends", "transformers", "llama.cpp"])
 QUICK = {
     "index_build.py": ["--n", "500", "--repeats", "1"],
     "retrieval.py": ["--sizes", "10000", "100000", "--queries", "50", "--filtered-queries", "20"],
@@ -43,6 +44,7 @@ QUICK = {
     ],
     "suggest_latency.py": ["--models", "smollm2-135m", "--n", "3"],
     "memory.py": ["--models", "smollm2-135m"],
+    "gemm_probe.py": ["--rows", "1", "3"],
 }
 
 

@@ -46,18 +46,23 @@ class CountingGenerator:
         return self.inner.generate_batch(conversations, max_new_tokens, on_text)
 
 
-def run_model(name: str, backend: str, n: int, candidates: int | None, quiet: bool) -> dict:
+def run_model(
+    name: str, backend: str, n: int, candidates: int | None, quiet: bool, quantize: str = "none"
+) -> dict:
     from assistant.config import Settings
     from assistant.drafting import Request
     from assistant.service import Assistant
 
     cases, split = test_complaints()
-    settings = Settings.from_env(model=name, backend=backend, candidates=candidates)
+    settings = Settings.from_env(
+        model=name, backend=backend, candidates=candidates, quantize=quantize
+    )
     assistant = Assistant(settings, cases=cases)
     t = time.perf_counter()
     assistant.warm_up()
+    variant = backend if quantize == "none" else f"{backend}, {quantize}"
     print(
-        f"-- {name} ({backend}): warm_up {time.perf_counter() - t:.1f} s; "
+        f"-- {name} ({variant}): warm_up {time.perf_counter() - t:.1f} s; "
         f"{settings.candidates} candidates, max_new_tokens {settings.max_new_tokens}; "
         f"{load_average()}",
         flush=True,
@@ -114,6 +119,9 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--backends", nargs="+", default=["transformers"], help="transformers and/or llama.cpp"
     )
+    parser.add_argument(
+        "--quantize", nargs="+", default=["none"], help="none and/or int8 (transformers only)"
+    )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
     parser.add_argument(
@@ -121,10 +129,17 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     header("suggest latency")
-    results = {
-        f"{name} {backend}": run_model(name, backend, args.n, args.candidates, not args.no_wait)
+    runs = [
+        (name, backend, quantize)
         for name in args.models
         for backend in args.backends
+        for quantize in (args.quantize if backend == "transformers" else ["none"])
+    ]
+    results = {
+        f"{name} {backend}{' ' + quantize if quantize != 'none' else ''}": run_model(
+            name, backend, args.n, args.candidates, not args.no_wait, quantize
+        )
+        for name, backend, quantize in runs
     }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():

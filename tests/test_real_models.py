@@ -79,3 +79,12 @@ def _shared():
             Settings.from_env(model="smollm2-135m", candidates=2, max_new_tokens=80)
         )
     return _ASSISTANT["small"]
+
+
+def test_int8_quantised_model_drafts_a_guarded_reply():
+    assistant = Assistant(Settings.from_env(quantize="int8", candidates=1, max_new_tokens=80))
+    result = assistant.suggest(*COMPLAINTS[0])
+    assert passed(result.checks)
+    assert result.model == "smollm2-135m-care (int8)"
+    linear = assistant.generator._model.model.layers[0].self_attn.q_proj
+    assert type(linear).__module__ == "torch.ao.nn.quantized.dynamic.modules.linear"

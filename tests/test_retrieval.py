@@ -73,3 +73,29 @@ def test_approximate_search_agrees_with_exact_on_a_clear_query():
     assert approx.search(query, k=1)[0].case.id == exact.search(query, k=1)[0].case.id == "c-042"
     assert approx.search(query, k=1, filters={"language": "en"})[0].case.id == "c-042"
     assert approx.search(query, k=1, filters={"language": "de"}) == []
+
+
+def test_filters_see_cases_added_after_the_first_filtered_search(index):
+    assert [m.case.id for m in index.search("gym", k=5, filters={"language": "fr"})] == []
+    index.add([make_case(id="t-200", language="fr", complaint="La salle de sport me facture.")])
+    assert [m.case.id for m in index.search("gym", k=5, filters={"language": "fr"})] == ["t-200"]
+    found = index.search("gym", k=9, filters={"language": "fr"}, exclude_ids=["t-200"])
+    assert found == []
+
+
+def test_filtered_graph_search_keeps_only_allowed_rows(monkeypatch):
+    import assistant.retrieval as retrieval
+
+    cases = [
+        make_case(
+            id=f"c-{i:03d}", language="es" if i % 3 else "en", complaint=f"alpha{i} beta{i // 2}"
+        )
+        for i in range(300)
+    ]
+    exact = CaseIndex.build(cases, HashingEmbedder(dimension=512))
+    graph = CaseIndex(exact.embedder, exact.cases, exact.vectors, approximate_threshold=100)
+    monkeypatch.setattr(retrieval, "EXACT_SUBSET_MAX", 0)  # force the graph with a selector
+    query, english = "alpha42 beta21", {"language": "en"}
+    got = [m.case.id for m in graph.search(query, k=3, filters=english)]
+    assert len(got) == 3 and got[0] == "c-042"  # the rest are hash-collision ties
+    assert all(int(i[2:]) % 3 == 0 for i in got)  # every hit passes the filter

@@ -1,0 +1,33 @@
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import ConfigError
+
+
+def test_environment_variables_set_the_knobs():
+    env = {
+        "ASSISTANT_QUANTIZE": "int8",
+        "ASSISTANT_CANDIDATES": "2",
+        "ASSISTANT_BACKEND": "llama.cpp",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.quantize, settings.candidates, settings.backend) == ("int8", 2, "llama.cpp")
+    assert Settings.from_env({}).quantize == "none"
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        (
+            {"ASSISTANT_QUANTIZE": "int4"},
+            "quantize must be 'none' or 'int8'. Currently it is 'int4'.",
+        ),
+        ({"ASSISTANT_BACKEND": "vllm"}, "backend must be 'transformers' or 'llama.cpp'"),
+        ({"ASSISTANT_CANDIDATES": "three"}, "ASSISTANT_CANDIDATES must be a whole number"),
+        ({"ASSISTANT_TOP_K": "0"}, "top_k must be greater than 0. Currently, top_k is 0."),
+    ],
+)
+def test_bad_settings_name_the_value_and_the_fix(env, message):
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env)
+    assert message in str(info.value)
