@@ -16,7 +16,9 @@ A corrupt or locked file raises `StoreError` naming the file and what to do.
 
 This module only stores and reads rows. What is computed from them (edit distance, the figures
 per agent/brand/week, export through `datasets`) lives in `assistant.feedback_figures`; its
-public names are re-exported here so `from assistant.feedback import ...` keeps working.
+public names are re-exported here so `from assistant.feedback import ...` keeps working. The row
+values (`ShownSuggestion`, `SentReply`, `Rating`) live in `assistant.feedback_records`, the
+tables in `feedback_schema.sql`.
 """
 
 from __future__ import annotations
@@ -25,78 +27,33 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import feedback_figures
 from .cases import Case
 from .errors import CaseLibraryError, InputError, StoreError
-from .feedback_figures import GROUPS, SMALL_EDIT_RATIO, FigureRow, levenshtein, write_rows
+from .feedback_figures import GROUPS, FigureRow, levenshtein, write_rows
 
 # Re-exported (the redundant alias marks it) so `from assistant.feedback import ...` keeps working.
+from .feedback_figures import SMALL_EDIT_RATIO as SMALL_EDIT_RATIO
 from .feedback_figures import edit_ratio as edit_ratio
 from .feedback_figures import iso_week as iso_week
+from .feedback_records import (
+    Rating,
+    SentReply,
+    ShownSuggestion,
+    rating_from_row,
+    sent_from_row,
+    suggestion_from_row,
+)
 
 SCHEMA_VERSION = 1
 TABLES = ("suggestions", "sent", "ratings", "cases")
 CASE_KINDS = ("approved", "added", "edited")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS suggestions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    agent TEXT,
-    complaint TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    brand TEXT,
-    customer TEXT,
-    drafts TEXT NOT NULL,          -- JSON list of the drafts shown, first = the main draft
-    case_ids TEXT NOT NULL,        -- JSON list of the cited case ids
-    model TEXT,
-    fallback INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS sent (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    suggestion_id INTEGER REFERENCES suggestions(id),
-    created_at TEXT NOT NULL,
-    agent TEXT,
-    complaint TEXT,
-    channel TEXT,
-    brand TEXT,
-    customer TEXT,
-    suggested TEXT NOT NULL,
-    final TEXT NOT NULL,
-    edit_distance INTEGER NOT NULL,
-    edit_ratio REAL NOT NULL,
-    coach_score REAL,
-    seconds REAL,
-    status TEXT NOT NULL DEFAULT 'pending',
-    note TEXT NOT NULL DEFAULT '',
-    decided_by TEXT,
-    decided_at TEXT,
-    case_id TEXT
-);
-CREATE TABLE IF NOT EXISTS ratings (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    suggestion_id INTEGER REFERENCES suggestions(id),
-    created_at TEXT NOT NULL,
-    agent TEXT,
-    draft_index INTEGER NOT NULL,
-    draft TEXT NOT NULL,
-    thumb INTEGER NOT NULL,
-    reason TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS cases (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    data TEXT NOT NULL,
-    author TEXT,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sent_status ON sent(status);
-"""
+# The tables, as a file the store runs on every open (CREATE ... IF NOT EXISTS).
+_SCHEMA = (Path(__file__).with_name("feedback_schema.sql")).read_text(encoding="utf-8")
 
 
 def _now() -> datetime:
@@ -105,70 +62,6 @@ def _now() -> datetime:
 
 def _stamp(moment: datetime | None) -> str:
     return (moment or _now()).astimezone(UTC).isoformat(timespec="seconds")
-
-
-# -- values -------------------------------------------------------------------------------------
-@dataclass
-class ShownSuggestion:
-    id: int
-    created_at: str
-    agent: str | None
-    complaint: str
-    channel: str
-    brand: str | None
-    customer: str | None
-    drafts: list[str]
-    case_ids: list[str]
-    model: str | None
-    fallback: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
-class SentReply:
-    id: int
-    suggestion_id: int | None
-    created_at: str
-    agent: str | None
-    complaint: str | None
-    channel: str | None
-    brand: str | None
-    customer: str | None
-    suggested: str
-    final: str
-    edit_distance: int
-    edit_ratio: float
-    coach_score: float | None
-    seconds: float | None
-    status: str = "pending"
-    note: str = ""
-    decided_by: str | None = None
-    decided_at: str | None = None
-    case_id: str | None = None
-
-    @property
-    def accepted(self) -> bool:
-        return self.edit_ratio <= SMALL_EDIT_RATIO
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "accepted": self.accepted}
-
-
-@dataclass
-class Rating:
-    id: int
-    suggestion_id: int | None
-    created_at: str
-    agent: str | None
-    draft_index: int
-    draft: str
-    thumb: int  # +1 up, -1 down
-    reason: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 # -- the store ----------------------------------------------------------------------------------
@@ -286,12 +179,12 @@ class FeedbackStore:
             raise InputError(
                 f"No suggestion with id {suggestion_id!r}. Draft replies first, then send."
             )
-        return _suggestion(row)
+        return suggestion_from_row(row)
 
     def suggestions(self) -> list[ShownSuggestion]:
         with self._connect() as conn:
             rows = conn.execute("SELECT * FROM suggestions ORDER BY id").fetchall()
-        return [_suggestion(r) for r in rows]
+        return [suggestion_from_row(r) for r in rows]
 
     # -- sent replies ------------------------------------------------------------------------
     def record_sent(
@@ -343,14 +236,15 @@ class FeedbackStore:
                 coach_score=coach_score,
                 seconds=seconds,
             )
-            return _sent(conn.execute("SELECT * FROM sent WHERE id=?", (new_id,)).fetchone())
+            row = conn.execute("SELECT * FROM sent WHERE id=?", (new_id,)).fetchone()
+            return sent_from_row(row)
 
     def sent_reply(self, sent_id: int) -> SentReply:
         with self._connect() as conn:
             row = conn.execute("SELECT * FROM sent WHERE id=?", (sent_id,)).fetchone()
         if row is None:
             raise InputError(f"No sent reply with id {sent_id!r}. Refresh the review queue.")
-        return _sent(row)
+        return sent_from_row(row)
 
     def sent_replies(self, status: str | None = None) -> list[SentReply]:
         """Sent replies, oldest first; only those with `status` (pending, approved, rejected)."""
@@ -359,7 +253,7 @@ class FeedbackStore:
         query = "SELECT * FROM sent" + (" WHERE status=?" if status else "") + " ORDER BY id"
         with self._connect() as conn:
             rows = conn.execute(query, (status,) if status else ()).fetchall()
-        return [_sent(r) for r in rows]
+        return [sent_from_row(r) for r in rows]
 
     def review_queue(self) -> list[SentReply]:
         return self.sent_replies("pending")
@@ -391,13 +285,14 @@ class FeedbackStore:
                 thumb=thumb,
                 reason=reason or "",
             )
-            return _rating(conn.execute("SELECT * FROM ratings WHERE id=?", (new_id,)).fetchone())
+            row = conn.execute("SELECT * FROM ratings WHERE id=?", (new_id,)).fetchone()
+            return rating_from_row(row)
 
     def ratings(self, suggestion_id: int | None = None) -> list[Rating]:
         query = "SELECT * FROM ratings" + (" WHERE suggestion_id=?" if suggestion_id else "")
         with self._connect() as conn:
             rows = conn.execute(query + " ORDER BY id", (suggestion_id,) if suggestion_id else ())
-            return [_rating(r) for r in rows.fetchall()]
+            return [rating_from_row(r) for r in rows.fetchall()]
 
     # -- review decisions and cases ------------------------------------------------------------
     def approve(self, sent_id: int, case: Case, trainer: str | None = None) -> Case:
@@ -531,27 +426,11 @@ def _insert_case(conn: sqlite3.Connection, case: Case, kind: str, author, stamp:
     )
 
 
-def _suggestion(row: sqlite3.Row) -> ShownSuggestion:
-    data = dict(row)
-    data["drafts"] = json.loads(data["drafts"])
-    data["case_ids"] = json.loads(data["case_ids"])
-    data["fallback"] = bool(data["fallback"])
-    return ShownSuggestion(**data)
-
-
-def _sent(row: sqlite3.Row) -> SentReply:
-    return SentReply(**dict(row))
-
-
-def _rating(row: sqlite3.Row) -> Rating:
-    return Rating(**dict(row))
-
-
 def _pending(conn: sqlite3.Connection, sent_id: int) -> SentReply:
     row = conn.execute("SELECT * FROM sent WHERE id=?", (sent_id,)).fetchone()
     if row is None:
         raise InputError(f"No sent reply with id {sent_id!r}. Refresh the review queue.")
-    sent = _sent(row)
+    sent = sent_from_row(row)
     if sent.status != "pending":
         raise InputError(
             f"Sent reply {sent_id} was already {sent.status} by {sent.decided_by or 'someone'}; "

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 
-if TYPE_CHECKING:  # only for hints: feedback imports this module, not the other way round
-    from .feedback import SentReply, ShownSuggestion
+if TYPE_CHECKING:  # only for hints: feedback_records imports this module, not the reverse
+    from .feedback_records import SentReply, ShownSuggestion
 
 # A sent reply counts as "accepted" when the agent changed at most a fifth of the draft's
 # characters: small fixes (a name, an order detail) stay under it, a rewrite goes well over.
