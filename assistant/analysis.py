@@ -146,6 +146,14 @@ def sarcasm_score(text: str, trouble: int) -> tuple[float, list[str]]:
     if trouble >= 1 and found["phrase"]:
         score = max(score, 0.8)
         cues += found["phrase"]
+    if trouble >= 1 and found.get("device"):
+        score = max(score, 0.7)
+        cues += found["device"]
+    if found.get("absurd"):
+        score = max(score, 0.7)
+        cues += found["absurd"]
+    if found.get("sincere") and not cues:
+        return 0.0, []  # the problem was put right and they say so: the praise is meant
     if trouble >= 1 and found["eyeroll"]:
         score = max(score, 0.7)
         cues += found["eyeroll"]
@@ -394,7 +402,8 @@ def _apply_models(
     model = load_model("sarcasm")
     # The model is there for sarcasm the phrase lists miss, so it needs no lexicon cue of its
     # own; like the rules, it needs a sign of trouble (a warm thank-you is never irony).
-    if model is not None and kind in ("complaint", "praise") and trouble >= 1:
+    sincere = lexicon("sarcasm").first(text, "sincere") is not None  # put right: praise is meant
+    if model is not None and kind in ("complaint", "praise") and trouble >= 1 and not sincere:
         p = model.probabilities(text)["sarcasm"]
         if p >= float(model.thresholds[0]) and emotions.get("sarcasm", 0.0) < SARCASM_THRESHOLD:
             emotions["sarcasm"] = round(max(SARCASM_THRESHOLD, min(p, 0.9)), 2)

@@ -99,3 +99,13 @@ def test_filtered_graph_search_keeps_only_allowed_rows(monkeypatch):
     got = [m.case.id for m in graph.search(query, k=3, filters=english)]
     assert len(got) == 3 and got[0] == "c-042"  # the rest are hash-collision ties
     assert all(int(i[2:]) % 3 == 0 for i in got)  # every hit passes the filter
+
+
+def test_embed_sorts_by_length_for_batching_but_keeps_the_callers_order():
+    from assistant.retrieval import embed
+
+    embedder = HashingEmbedder()
+    texts = ["a much longer complaint about a lost bag", "short", "middle length text"]
+    together = embed(embedder, texts, batch_size=2)
+    assert embedder.calls == 2  # two batches: ["short", "middle..."], then the long one
+    assert np.array_equal(together, embedder.embed_batch(texts))
