@@ -232,12 +232,12 @@ def train(cases: list[Case], out: Path) -> dict:
     train_cases = [c for c in cases if c.split == "train"]
     texts = [c.complaint for c in train_cases]
     report = {"train_cases": len(train_cases)}
-    # The sarcasm model adds to phrase rules that were written from these same cases, so it is
-    # there for phrasings the rules have not seen: right 7 times in 10 when it alone says
-    # "sarcasm" (cross-validated), and it may only add the label to a message that also
-    # reports a failure (see analysis._apply_models). A
-    # recall-first point (0.55) was tried and found no more sarcasm on the test split, only
-    # more false alarms.
+    # The sarcasm model adds to phrase rules, for phrasings the rules have not seen; it may only
+    # add the label to a message that also reports a failure and does not say the problem was
+    # put right (see analysis._apply_models). Threshold: the lowest at which cross-validated
+    # precision reaches 0.7. Adding data/sarcasm/tune.jsonl to its training data was tried: the
+    # held-out check set's recall moved from 44% to 45% and its false alarms from 9 to 12 of
+    # 55, so the shipped model learns from the train split alone.
     model, report["sarcasm"] = train_text_model(
         "sarcasm", texts, [{c.emotion} for c in train_cases], ["sarcasm"], min_precision=0.7
     )
@@ -251,6 +251,48 @@ def train(cases: list[Case], out: Path) -> dict:
     export_profanity_model(out / "profanity.npz")
     (out / "training.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return report
+
+
+def sarcasm_set(data_dir: Path, name: str) -> list[dict]:
+    """The labelled sarcasm set `name` (tune or check) from data/sarcasm/."""
+    path = data_dir / "sarcasm" / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def sarcasm_sets_report(data_dir: Path) -> str:
+    """Sarcasm recall and false alarms on the labelled sets, rules alone and rules + models."""
+    lines = [
+        "| set | sarcastic / not | rules: recall, false alarms | rules + models: recall, "
+        "false alarms |",
+        "|---|---|---|---|",
+    ]
+    for name, role in (("tune", "rules written and model trained on it"), ("check", "held out")):
+        rows = sarcasm_set(data_dir, name)
+        cells = []
+        for models in (False, True):
+            c = Counter()
+            for r in rows:
+                a = analyse(r["text"], r["channel"], models=models)
+                said = a.emotions.get("sarcasm", 0.0) >= SARCASM_THRESHOLD
+                c[
+                    "tp"
+                    if said and r["sarcastic"]
+                    else "fp"
+                    if said
+                    else "fn"
+                    if r["sarcastic"]
+                    else "tn"
+                ] += 1
+            recall = c["tp"] / max(c["tp"] + c["fn"], 1)
+            cells.append(
+                f"{fmt(recall)} ({c['tp']}/{c['tp'] + c['fn']}), {c['fp']}/{c['fp'] + c['tn']}"
+            )
+        positives = sum(r["sarcastic"] for r in rows)
+        lines.append(
+            f"| `{name}` ({role}) | {positives} / {len(rows) - positives} | {cells[0]} | "
+            f"**{cells[1]}** |"
+        )
+    return "\n".join(lines)
 
 
 def sarcasm_cv(cases: list[Case], repeats: int = 3) -> str:
@@ -327,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     coach("warm-up", "warm-up complaint", "twitter", None, policies)  # lexicons, models: once
     result = evaluate(chosen, policies)
     text = report(result, args.split, len(chosen), len(cases), skipped)
+    if args.split == "test":
+        text += (
+            "\n\nSarcasm on the labelled sets in `data/sarcasm/` (hard negatives included: sincere "
+            "praise with emoji, mixed reviews, negated praise):\n\n"
+            + sarcasm_sets_report(settings.data_dir)
+        )
     print(text)
     if args.write:
         path = Path(args.write)

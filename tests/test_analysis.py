@@ -39,6 +39,30 @@ def test_sincere_thanks_is_praise_without_sarcasm():
     assert "sarcasm" not in a.emotions
 
 
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("Slight issue: the hotel room had no hot water for three nights.", "slight issue"),
+        ('Even my nan\'s dial-up was quicker than this "superfast" package', "nan's dial-up"),
+        ("Top tip for passengers: bring a sleeping bag, the flight is delayed again", "top tip"),
+        (
+            "Herzlichen Glückwunsch zum dritten Ausfall in Folge. Ihr werdet immer besser",
+            "immer besser",
+        ),
+        ("$18 for a hotdog and the one ride we came for is shut all day #worthit", "#worthit"),
+    ],
+)
+def test_the_devices_of_sarcasm_read_as_sarcasm(text, cue):
+    a = rules(text)
+    assert (a.kind, a.sarcastic) == ("complaint", True)
+    assert cue in a.cues["sarcasm"]
+
+
+def test_praise_after_a_fix_is_sincere_even_with_applause():
+    a = rules("Brilliant, all sorted now. Cheers @OrrowindMobile, the new SIM is active 👏")
+    assert "sarcasm" not in a.emotions and "sarcasm" not in a.cues
+
+
 def test_mixed_review_praise_words_are_not_sarcasm():
     a = rules("★★☆☆☆ Lovely B&B, but the porter dropped my suitcase down the stairs and laughed.")
     assert a.kind == "complaint"

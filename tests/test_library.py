@@ -92,3 +92,15 @@ def test_no_near_duplicate_complaints_by_embedding(cases):
 
     vectors = embed(Assistant().embedder, [c.complaint for c in cases])
     assert near_duplicates(cases, vectors, 0.95) == []
+
+
+@pytest.mark.parametrize("name, lines, sarcastic", [("tune", 180, 110), ("check", 150, 95)])
+def test_labelled_sarcasm_sets_are_well_formed(name, lines, sarcastic):
+    path = DATA / "sarcasm" / f"{name}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    keys = ["id", "text", "language", "channel", "industry", "sarcastic", "form"]
+    assert [list(r) for r in rows] == [keys] * lines
+    assert len({r["id"] for r in rows}) == lines and len({r["text"] for r in rows}) == lines
+    assert sum(r["sarcastic"] is True for r in rows) == sarcastic
+    assert {r["language"] for r in rows} == {"en", "es", "fr", "de"}
+    assert all(len(r["text"]) <= 280 for r in rows if r["channel"] == "twitter")
