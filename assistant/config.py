@@ -37,6 +37,9 @@ class Settings:
     # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x faster
     # (BENCHMARKS.md); drafts differ slightly from float32, so it is opt-in.
     quantize: str = "none"
+    # While a draft streams to the agent: "first-alone" drafts the first candidate alone, then
+    # the others in one batch (first draft sooner on few cores); "batched" drafts all at once.
+    streaming: str = "first-alone"
     embedder: str = "all-minilm-l6-v2"
     # Three candidates: the product shows a draft and up to two alternatives.
     candidates: int = 3
@@ -93,6 +96,10 @@ class Settings:
         if self.backend not in ("transformers", "llama.cpp"):
             raise ConfigError(
                 f"backend must be 'transformers' or 'llama.cpp'. Currently it is {self.backend!r}."
+            )
+        if self.streaming not in ("first-alone", "batched"):
+            raise ConfigError(
+                f"streaming must be 'first-alone' or 'batched'. Currently it is {self.streaming!r}."
             )
         if self.quantize not in ("none", "int8"):
             raise ConfigError(

@@ -152,6 +152,7 @@ class Assistant:
                 s.top_k,
                 s.max_new_tokens,
                 s.max_complaint_chars,
+                s.streaming,
             )
         return self._drafter
 

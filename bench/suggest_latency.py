@@ -47,7 +47,13 @@ class CountingGenerator:
 
 
 def run_model(
-    name: str, backend: str, n: int, candidates: int | None, quiet: bool, quantize: str = "none"
+    name: str,
+    backend: str,
+    n: int,
+    candidates: int | None,
+    quiet: bool,
+    quantize: str = "none",
+    streaming: str = "first-alone",
 ) -> dict:
     from assistant.config import Settings
     from assistant.drafting import Request
@@ -55,12 +61,12 @@ def run_model(
 
     cases, split = test_complaints()
     settings = Settings.from_env(
-        model=name, backend=backend, candidates=candidates, quantize=quantize
+        model=name, backend=backend, candidates=candidates, quantize=quantize, streaming=streaming
     )
     assistant = Assistant(settings, cases=cases)
     t = time.perf_counter()
     assistant.warm_up()
-    variant = backend if quantize == "none" else f"{backend}, {quantize}"
+    variant = ", ".join([backend] + [quantize] * (quantize != "none") + [streaming])
     print(
         f"-- {name} ({variant}): warm_up {time.perf_counter() - t:.1f} s; "
         f"{settings.candidates} candidates, max_new_tokens {settings.max_new_tokens}; "
@@ -122,6 +128,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--quantize", nargs="+", default=["none"], help="none and/or int8 (transformers only)"
     )
+    parser.add_argument(
+        "--streaming",
+        nargs="+",
+        default=["first-alone"],
+        help="first-alone (the default: first candidate drafted alone) and/or batched",
+    )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
     parser.add_argument(
@@ -130,16 +142,17 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     header("suggest latency")
     runs = [
-        (name, backend, quantize)
+        (name, backend, quantize, streaming)
         for name in args.models
         for backend in args.backends
         for quantize in (args.quantize if backend == "transformers" else ["none"])
+        for streaming in args.streaming
     ]
     results = {
-        f"{name} {backend}{' ' + quantize if quantize != 'none' else ''}": run_model(
-            name, backend, args.n, args.candidates, not args.no_wait, quantize
+        " ".join([name, backend] + [quantize] * (quantize != "none") + [streaming]): run_model(
+            name, backend, args.n, args.candidates, not args.no_wait, quantize, streaming
         )
-        for name, backend, quantize in runs
+        for name, backend, quantize, streaming in runs
     }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():
@@ -153,7 +166,7 @@ def main(argv=None) -> int:
                 parts.append(f"{key} {p[50]:.2f} / {p[95]:.2f} [<= {target:g}]")
             tokens = percentiles([figures["tokens"][i] for i in rows])[50]
             print(
-                f"   {name:26} {label:5} n={len(rows)}: "
+                f"   {name:44} {label:5} n={len(rows)}: "
                 + "; ".join(parts)
                 + f"; first draft tokens p50 {tokens:.0f}"
             )

@@ -23,6 +23,7 @@ def test_environment_variables_set_the_knobs():
             "quantize must be 'none' or 'int8'. Currently it is 'int4'.",
         ),
         ({"ASSISTANT_BACKEND": "vllm"}, "backend must be 'transformers' or 'llama.cpp'"),
+        ({"ASSISTANT_STREAMING": "all"}, "streaming must be 'first-alone' or 'batched'."),
         ({"ASSISTANT_CANDIDATES": "three"}, "ASSISTANT_CANDIDATES must be a whole number"),
         ({"ASSISTANT_TOP_K": "0"}, "top_k must be greater than 0. Currently, top_k is 0."),
     ],

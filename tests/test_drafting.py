@@ -69,6 +69,22 @@ def test_streaming_yields_partial_text_then_the_suggestion(make_assistant):
     assert items[-1].draft == GOOD
 
 
+def test_streaming_drafts_the_first_candidate_alone_then_the_rest_in_one_batch(make_assistant):
+    assistant = make_assistant([GOOD])
+    result = list(assistant.suggest_stream(COMPLAINT, "twitter", "Acme Air"))[-1]
+    assert [len(call) for call in assistant.generator.calls] == [1, 2]
+    first_example = assistant.generator.calls[0][0][1]["content"]
+    assert first_example == result.cases[0].case.complaint  # the best match streams first
+    assert [c.example_id for c in result.candidates] == [m.case.id for m in result.cases]
+
+
+def test_batched_streaming_drafts_every_candidate_in_one_call(make_assistant):
+    assistant = make_assistant([GOOD])
+    assistant.drafter.streaming = "batched"
+    list(assistant.suggest_stream(COMPLAINT, "twitter", "Acme Air"))
+    assert [len(call) for call in assistant.generator.calls] == [3]
+
+
 def test_to_dict_has_the_documented_keys(make_assistant):
     data = make_assistant([GOOD]).suggest(COMPLAINT, "twitter", "Acme Air").to_dict()
     assert {
