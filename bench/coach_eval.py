@@ -260,29 +260,24 @@ def sarcasm_set(data_dir: Path, name: str) -> list[dict]:
 
 
 def sarcasm_sets_report(data_dir: Path) -> str:
-    """Sarcasm recall and false alarms on the labelled sets, rules alone and rules + models."""
+    """Sarcasm recall and false alarms on the labelled sets, rules alone and rules + models,
+    and the costly miss: a sarcastic message read as praise (the coach would ask for thanks)."""
     lines = [
         "| set | sarcastic / not | rules: recall, false alarms | rules + models: recall, "
-        "false alarms |",
-        "|---|---|---|---|",
+        "false alarms | sarcastic read as praise |",
+        "|---|---|---|---|---|",
     ]
-    for name, role in (("tune", "rules written and model trained on it"), ("check", "held out")):
+    for name, role in (("tune", "rules written on it"), ("check", "held out")):
         rows = sarcasm_set(data_dir, name)
-        cells = []
+        cells, praise = [], 0
         for models in (False, True):
             c = Counter()
             for r in rows:
                 a = analyse(r["text"], r["channel"], models=models)
                 said = a.emotions.get("sarcasm", 0.0) >= SARCASM_THRESHOLD
-                c[
-                    "tp"
-                    if said and r["sarcastic"]
-                    else "fp"
-                    if said
-                    else "fn"
-                    if r["sarcastic"]
-                    else "tn"
-                ] += 1
+                truth = r["sarcastic"]
+                c["tp" if said and truth else "fp" if said else "fn" if truth else "tn"] += 1
+                praise += models and truth and a.kind == "praise"
             recall = c["tp"] / max(c["tp"] + c["fn"], 1)
             cells.append(
                 f"{fmt(recall)} ({c['tp']}/{c['tp'] + c['fn']}), {c['fp']}/{c['fp'] + c['tn']}"
@@ -290,7 +285,7 @@ def sarcasm_sets_report(data_dir: Path) -> str:
         positives = sum(r["sarcastic"] for r in rows)
         lines.append(
             f"| `{name}` ({role}) | {positives} / {len(rows) - positives} | {cells[0]} | "
-            f"**{cells[1]}** |"
+            f"**{cells[1]}** | {praise}/{positives} |"
         )
     return "\n".join(lines)
 
