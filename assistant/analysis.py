@@ -393,7 +393,7 @@ def _number(text: str) -> float:
 
 
 def _apply_models(
-    text: str, kind: str, trouble: int, emotions: dict[str, float], sensitive: list[str], cues
+    text: str, kind: str, emotions: dict[str, float], sensitive: list[str], cues
 ) -> None:
     """Add the trained models' votes (when `models/coach/` has them) to the rules' answer.
 
@@ -401,9 +401,11 @@ def _apply_models(
     """
     model = load_model("sarcasm")
     # The model is there for sarcasm the phrase lists miss, so it needs no lexicon cue of its
-    # own; like the rules, it needs a sign of trouble (a warm thank-you is never irony).
-    sincere = lexicon("sarcasm").first(text, "sincere") is not None  # put right: praise is meant
-    if model is not None and kind in ("complaint", "praise") and trouble >= 1 and not sincere:
+    # own, nor a complaint word: it learned from hard negatives (sincere praise with emoji,
+    # relief after a fix, mixed reviews; data/sarcasm/), and sarcasm often names no failure
+    # ("the hold music in a trench coat"). Praise that says the problem was put right is meant.
+    sincere = lexicon("sarcasm").first(text, "sincere") is not None
+    if model is not None and kind in ("complaint", "praise") and not sincere:
         p = model.probabilities(text)["sarcasm"]
         if p >= float(model.thresholds[0]) and emotions.get("sarcasm", 0.0) < SARCASM_THRESHOLD:
             emotions["sarcasm"] = round(max(SARCASM_THRESHOLD, min(p, 0.9)), 2)
@@ -435,7 +437,7 @@ def analyse(text: str, channel: str = "twitter", *, models: bool = True) -> Anal
     swearing = profane(text, language)
     emotions = _emotions(text, kind, sarcasm, swearing, cues)
     if models:
-        _apply_models(text, kind, complaint_cues + negative, emotions, sensitive, cues)
+        _apply_models(text, kind, emotions, sensitive, cues)
     if emotions.get("sarcasm", 0) >= SARCASM_THRESHOLD and kind == "praise":
         kind = "complaint"
     risk, signals = _public_risk(text, channel, swearing, emotions, sensitive, cues)

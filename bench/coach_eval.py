@@ -39,6 +39,9 @@ from assistant.config import Settings  # noqa: E402
 from assistant.errors import CaseLibraryError, InputError  # noqa: E402
 from assistant.policy import load_policies  # noqa: E402
 
+# The labelled sarcasm sets the sarcasm model learns from; `check` is held out for reporting.
+SARCASM_TRAINING = ("tune", "train_a", "train_b")
+
 # The measured section of a doc, one per split: <!-- coach-eval:test:start --> ... :end -->
 MARKER = "<!-- coach-eval:{split}:{edge} -->"
 
@@ -225,21 +228,27 @@ def report(result: dict, split: str, n_cases: int, n_library: int, skipped: int)
     return "\n".join(lines)
 
 
-def train(cases: list[Case], out: Path) -> dict:
+def train(cases: list[Case], out: Path, data_dir: Path) -> dict:
     """Fit the optional models on the train split and export the profanity model."""
     from assistant.classifiers import export_profanity_model, train_text_model
 
     train_cases = [c for c in cases if c.split == "train"]
     texts = [c.complaint for c in train_cases]
     report = {"train_cases": len(train_cases)}
-    # The sarcasm model adds to phrase rules, for phrasings the rules have not seen; it may only
+    # The sarcasm model adds to the phrase rules, for phrasings they have not seen. It learns
+    # from the train split and from the labelled sarcasm sets written for it
+    # (data/sarcasm/: tune, train_a, train_b); data/sarcasm/check.jsonl is never trained on.
+    # Threshold: the lowest at which cross-validated precision reaches 0.7. The model may only
     # add the label to a message that also reports a failure and does not say the problem was
-    # put right (see analysis._apply_models). Threshold: the lowest at which cross-validated
-    # precision reaches 0.7. Adding data/sarcasm/tune.jsonl to its training data was tried: the
-    # held-out check set's recall moved from 44% to 45% and its false alarms from 9 to 12 of
-    # 55, so the shipped model learns from the train split alone.
+    # put right (see analysis._apply_models).
+    extra = [r for name in SARCASM_TRAINING for r in sarcasm_set(data_dir, name)]
     model, report["sarcasm"] = train_text_model(
-        "sarcasm", texts, [{c.emotion} for c in train_cases], ["sarcasm"], min_precision=0.7
+        "sarcasm",
+        texts + [r["text"] for r in extra],
+        [{c.emotion} for c in train_cases]
+        + [{"sarcasm"} if r["sarcastic"] else set() for r in extra],
+        ["sarcasm"],
+        min_precision=0.7,
     )
     model.save(out)
     # Sensitive flags err towards recall, so 7 in 10 is enough for the model to add one.
@@ -267,7 +276,7 @@ def sarcasm_sets_report(data_dir: Path) -> str:
         "false alarms | sarcastic read as praise |",
         "|---|---|---|---|---|",
     ]
-    for name, role in (("tune", "rules written on it"), ("check", "held out")):
+    for name, role in (("tune", "rules written and model trained on it"), ("check", "held out")):
         rows = sarcasm_set(data_dir, name)
         cells, praise = [], 0
         for models in (False, True):
@@ -353,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         print(sarcasm_cv(cases))
         return 0
     if args.train:
-        trained = train(cases, settings.models_dir / "coach")
+        trained = train(cases, settings.models_dir / "coach", settings.data_dir)
         print(json.dumps(trained, indent=1), file=sys.stderr)
         from assistant.classifiers import load_model, load_profanity_model
 

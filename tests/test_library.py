@@ -94,7 +94,10 @@ def test_no_near_duplicate_complaints_by_embedding(cases):
     assert near_duplicates(cases, vectors, 0.95) == []
 
 
-@pytest.mark.parametrize("name, lines, sarcastic", [("tune", 180, 110), ("check", 150, 95)])
+@pytest.mark.parametrize(
+    "name, lines, sarcastic",
+    [("tune", 180, 110), ("check", 150, 95), ("train_a", 220, 130), ("train_b", 220, 120)],
+)
 def test_labelled_sarcasm_sets_are_well_formed(name, lines, sarcastic):
     path = DATA / "sarcasm" / f"{name}.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
