@@ -1,9 +1,11 @@
 """The Generator seam: chat messages in, candidate replies out.
 
-One method to implement, `generate_batch(conversations, max_new_tokens, on_text)`: every
-conversation is one candidate, decoded together in a single batched `generate` call (decoding is
-bound by memory bandwidth, so three rows cost little more than one). `on_text` receives the
-first row's text as it grows, which is how the UI streams the first draft.
+One method to implement, `generate_batch(conversations, max_new_tokens, on_text, give_up)`:
+every conversation is one candidate, decoded together in a single batched `generate` call.
+`on_text` receives the first row's text as it grows, which is how the UI streams the first
+draft. `give_up(text)` is asked about each row's partial text as it grows; when it says True
+the row stops there (the drafter passes the guards that more text can never fix: a loop, a
+reply already over the channel's length), so a hopeless candidate stops costing decode time.
 """
 
 from __future__ import annotations
@@ -27,7 +29,31 @@ class Generator(Protocol):
         conversations: Sequence[Conversation],
         max_new_tokens: int,
         on_text: Callable[[str], None] | None = None,
+        give_up: Callable[[str], bool] | None = None,
     ) -> list[str]: ...
+
+
+# A row's partial text is checked every this many new tokens: often enough to stop a loop within
+# a few tokens of it starting, rarely enough that decoding the text costs nothing noticeable.
+GIVE_UP_EVERY = 4
+
+
+def _give_up_criteria(tokenizer, prompt_length: int, give_up: Callable[[str], bool]):
+    """A transformers StoppingCriteria that stops each row whose partial text `give_up` rejects."""
+    import torch
+    from transformers import StoppingCriteria
+
+    class GiveUp(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+            new = input_ids.shape[1] - prompt_length
+            if new == 0 or new % GIVE_UP_EVERY:
+                return done
+            for i, row in enumerate(input_ids[:, prompt_length:]):
+                done[i] = give_up(tokenizer.decode(row, skip_special_tokens=True))
+            return done
+
+    return GiveUp()
 
 
 class _FirstRowStreamer:
@@ -122,13 +148,18 @@ class TransformersGenerator:
             conversation, tokenize=False, add_generation_prompt=True
         )
 
-    def generate_batch(self, conversations, max_new_tokens, on_text=None):
+    def generate_batch(self, conversations, max_new_tokens, on_text=None, give_up=None):
         self.warm_up()
         import torch
+        from transformers import StoppingCriteriaList
 
         texts = [self.render(c) for c in conversations]
         batch = self._tokenizer(texts, return_tensors="pt", padding=True)
         streamer = _FirstRowStreamer(self._tokenizer, on_text) if on_text else None
+        prompt_length = batch["input_ids"].shape[1]
+        stopping = StoppingCriteriaList(
+            [_give_up_criteria(self._tokenizer, prompt_length, give_up)] if give_up else []
+        )
         with self._lock, torch.inference_mode():
             output = self._model.generate(
                 **batch,
@@ -138,6 +169,7 @@ class TransformersGenerator:
                 repetition_penalty=1.05,
                 pad_token_id=self._tokenizer.pad_token_id,
                 streamer=streamer,
+                stopping_criteria=stopping,
             )
-        new = output[:, batch["input_ids"].shape[1] :]
+        new = output[:, prompt_length:]
         return [self._tokenizer.decode(row, skip_special_tokens=True).strip() for row in new]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import ModelError
-from .generation import Conversation
+from .generation import GIVE_UP_EVERY, Conversation
 
 # Prompt + reply fit in 2048 tokens: the longest prompt (an e-mail example and complaint, with
 # the complaint cut at 2,000 characters) is about 1,300 tokens, plus at most 320 new ones.
@@ -48,6 +48,7 @@ class LlamaCppGenerator:
         conversations: Sequence[Conversation],
         max_new_tokens: int,
         on_text: Callable[[str], None] | None = None,
+        give_up: Callable[[str], bool] | None = None,
     ) -> list[str]:
         self.warm_up()
         out = []
@@ -62,9 +63,12 @@ class LlamaCppGenerator:
                     stream=True,
                 )
                 text = ""
-                for chunk in stream:
+                for step, chunk in enumerate(stream, 1):
                     text += chunk["choices"][0]["delta"].get("content", "") or ""
                     if row == 0 and on_text is not None:
                         on_text(text)
+                    if give_up is not None and step % GIVE_UP_EVERY == 0 and give_up(text):
+                        stream.close()  # stops llama.cpp decoding this row
+                        break
                 out.append(text.strip())
         return out

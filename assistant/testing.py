@@ -43,7 +43,9 @@ class ScriptedGenerator:
         self.calls: list[list] = []
         self._next = 0
 
-    def generate_batch(self, conversations, max_new_tokens, on_text=None):
+    def generate_batch(self, conversations, max_new_tokens, on_text=None, give_up=None):
+        """`give_up` is honoured the way a model honours it: a row whose text `give_up`
+        rejects after some growth is cut there (checked every 16 characters)."""
         self.calls.append([list(c) for c in conversations])
         out = []
         for conversation in conversations:
@@ -52,11 +54,20 @@ class ScriptedGenerator:
             else:
                 out.append(self.replies[self._next % len(self.replies)])
                 self._next += 1
+        if give_up is not None:
+            out = [_cut(text, give_up) for text in out]
         if on_text and out:
             for end in range(1, len(out[0]) + 1, 16):
                 on_text(out[0][:end])
             on_text(out[0])
         return out
+
+
+def _cut(text: str, give_up) -> str:
+    for end in range(16, len(text), 16):
+        if give_up(text[:end]):
+            return text[:end]
+    return text
 
 
 def make_case(**fields) -> Case:

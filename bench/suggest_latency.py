@@ -36,14 +36,14 @@ class CountingGenerator:
     def warm_up(self) -> None:
         self.inner.warm_up()
 
-    def generate_batch(self, conversations, max_new_tokens, on_text=None):
+    def generate_batch(self, conversations, max_new_tokens, on_text=None, give_up=None):
         if not hasattr(self.inner, "render"):  # llama.cpp tokenises inside; no count
-            return self.inner.generate_batch(conversations, max_new_tokens, on_text)
+            return self.inner.generate_batch(conversations, max_new_tokens, on_text, give_up)
         lengths = [
             len(self.inner.tokenizer(self.inner.render(c))["input_ids"]) for c in conversations
         ]
-        self.prompt_tokens = lengths
-        return self.inner.generate_batch(conversations, max_new_tokens, on_text)
+        self.prompt_tokens += lengths  # first-alone streaming calls twice per request
+        return self.inner.generate_batch(conversations, max_new_tokens, on_text, give_up)
 
 
 def run_model(
@@ -54,6 +54,7 @@ def run_model(
     quiet: bool,
     quantize: str = "none",
     streaming: str = "first-alone",
+    early_stop: str = "on",
 ) -> dict:
     from assistant.config import Settings
     from assistant.drafting import Request
@@ -66,7 +67,12 @@ def run_model(
     assistant = Assistant(settings, cases=cases)
     t = time.perf_counter()
     assistant.warm_up()
-    variant = ", ".join([backend] + [quantize] * (quantize != "none") + [streaming])
+    variant = ", ".join(
+        [backend]
+        + [quantize] * (quantize != "none")
+        + [streaming]
+        + ["early stop off"] * (early_stop == "off")
+    )
     print(
         f"-- {name} ({variant}): warm_up {time.perf_counter() - t:.1f} s; "
         f"{settings.candidates} candidates, max_new_tokens {settings.max_new_tokens}; "
@@ -75,6 +81,7 @@ def run_model(
     )
     generator = CountingGenerator(assistant.generator)
     assistant.drafter.generator = generator
+    assistant.drafter.stop_hopeless = early_stop == "on"
     measured = split.cases[:n]
     warm = split.cases[n] if len(split.cases) > n else split.cases[-1]
     figures: dict[str, list[float]] = {k: [] for k in (*TARGETS, "tokens", "retrieve", "noise")}
@@ -83,6 +90,7 @@ def run_model(
         request = Request(case.complaint, case.channel, None, case.customer, case.agent)
         if case.brand in assistant.policies.brands:
             request.brand = case.brand
+        generator.prompt_tokens = []
         if quiet:
             wait_quiet()
         with Noise() as noise:
@@ -134,6 +142,13 @@ def main(argv=None) -> int:
         default=["first-alone"],
         help="first-alone (the default: first candidate drafted alone) and/or batched",
     )
+    parser.add_argument(
+        "--early-stop",
+        nargs="+",
+        default=["on"],
+        choices=["on", "off"],
+        help="stop a candidate once it fails a guard more text cannot fix (the default: on)",
+    )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
     parser.add_argument(
@@ -142,17 +157,30 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     header("suggest latency")
     runs = [
-        (name, backend, quantize, streaming)
+        (name, backend, quantize, streaming, early_stop)
         for name in args.models
         for backend in args.backends
         for quantize in (args.quantize if backend == "transformers" else ["none"])
         for streaming in args.streaming
+        for early_stop in args.early_stop
     ]
     results = {
-        " ".join([name, backend] + [quantize] * (quantize != "none") + [streaming]): run_model(
-            name, backend, args.n, args.candidates, not args.no_wait, quantize, streaming
+        " ".join(
+            [name, backend]
+            + [quantize] * (quantize != "none")
+            + [streaming]
+            + ["early-stop-off"] * (early_stop == "off")
+        ): run_model(
+            name,
+            backend,
+            args.n,
+            args.candidates,
+            not args.no_wait,
+            quantize,
+            streaming,
+            early_stop,
         )
-        for name, backend, quantize, streaming in runs
+        for name, backend, quantize, streaming, early_stop in runs
     }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():

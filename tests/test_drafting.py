@@ -187,3 +187,42 @@ def test_the_fallback_is_never_a_condolence_without_a_death_in_the_words(make_as
     )
     assert result.fallback is True
     assert "loss" not in result.draft and result.draft.startswith("I'm sorry about what happened")
+
+
+LOOP = "I'm sorry about the flight. " + "We will look into it for you. " * 6
+
+
+def test_a_looping_candidate_is_cut_short_and_still_fails_the_loop_guard(make_assistant):
+    assistant = make_assistant([LOOP, GOOD, LOOP])
+    result = assistant.suggest(COMPLAINT, "twitter", "Acme Air")
+    looping = result.candidates[0]
+    assert len(looping.text) < len(LOOP.strip())  # decoding stopped once the loop showed
+    assert [c.name for c in looping.checks if not c.passed] == ["no_loop"]
+    assert result.draft == GOOD
+
+
+def test_without_early_stop_the_loop_is_decoded_in_full(make_assistant):
+    assistant = make_assistant([LOOP, GOOD, LOOP])
+    assistant.drafter.stop_hopeless = False
+    result = assistant.suggest(COMPLAINT, "twitter", "Acme Air")
+    assert result.candidates[0].text == LOOP.strip()
+    assert result.draft == GOOD
+
+
+def test_hopeless_means_a_guard_more_text_cannot_fix():
+    from assistant.config import REPO_ROOT
+    from assistant.drafting import hopeless
+    from assistant.guards import GuardContext
+    from assistant.policy import load_policies
+
+    policies = load_policies(REPO_ROOT / "data")
+    ctx = GuardContext(
+        complaint=COMPLAINT,
+        channel=policies.channel("twitter"),
+        policy=policies.for_brand(None),
+        language="en",
+    )
+    assert hopeless(LOOP, ctx) is True
+    assert hopeless("x" * 281, ctx) is True  # over the tweet limit already
+    assert hopeless('"' + GOOD + '"', ctx) is False
+    assert hopeless("I'm sorry, but I can't help", ctx) is False  # other guards judge the end
