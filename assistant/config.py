@@ -34,8 +34,9 @@ class Settings:
     # "transformers" (default, always installed) or "llama.cpp" (optional, `make llama`).
     backend: str = "transformers"
     # "none" (float32) or "int8": weight-only dynamic int8 quantisation of the Linear layers
-    # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x faster
-    # (BENCHMARKS.md); drafts differ slightly from float32, so it is opt-in.
+    # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x and Qwen
+    # 2.8x faster (BENCHMARKS.md), but the tuned SmolLM2 looped far more often under it (safe
+    # fallback on 17 of 28 test complaints instead of 10 of 30), so it is opt-in.
     quantize: str = "none"
     # While a draft streams to the agent: "first-alone" drafts the first candidate alone, then
     # the others in one batch (first draft sooner on few cores); "batched" drafts all at once.
