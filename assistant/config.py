@@ -36,7 +36,7 @@ class Settings:
     # "none" (float32) or "int8": weight-only dynamic int8 quantisation of the Linear layers
     # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x and Qwen
     # 2.8x faster (BENCHMARKS.md), but the tuned SmolLM2 looped far more often under it (safe
-    # fallback on 17 of 28 test complaints instead of 10 of 30), so it is opt-in.
+    # fallback on 18 of 30 test complaints instead of 10 of 30), so it is opt-in.
     quantize: str = "none"
     # While a draft streams to the agent: "first-alone" drafts the first candidate alone, then
     # the others in one batch (first draft sooner on few cores); "batched" drafts all at once.
