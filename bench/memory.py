@@ -1,6 +1,6 @@
 """Peak resident memory (RSS) of the app process with a model loaded (`Assistant.warm_up()`).
 
-    .venv/bin/python bench/memory.py [--models qwen2.5-0.5b smollm2-135m]
+    .venv/bin/python bench/memory.py [--models smollm2-135m-care qwen2.5-0.5b]
 
 Each measurement runs in a fresh Python process, so one model's memory never hides another's:
 the process imports the package, builds the Assistant from the settings, warms it up (index,
@@ -41,7 +41,7 @@ print("RESULT " + json.dumps(steps))
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", default=["qwen2.5-0.5b", "smollm2-135m"])
+    parser.add_argument("--models", nargs="+", default=["smollm2-135m-care", "qwen2.5-0.5b"])
     args = parser.parse_args(argv)
     header("memory")
     for name in args.models:

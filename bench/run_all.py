@@ -25,11 +25,13 @@ FULL = [
     ("suggest_latency.py", ["--n", "30"]),
     ("memory.py", []),
     ("retrieval.py", []),
+    ("query_embedding.py", []),
     ("index_build.py", []),
 ]
 if importlib.util.find_spec("llama_cpp") is not None:  # optional: `make llama` builds it
     FULL[2] = ("suggest_latency.py", ["--n", "30", "--backends", "transformers", "llama.cpp"])
 QUICK = {
+    "query_embedding.py": ["--n", "20"],
     "index_build.py": ["--n", "500", "--repeats", "1"],
     "retrieval.py": ["--sizes", "10000", "100000", "--queries", "50", "--filtered-queries", "20"],
     "decode_speed.py": [

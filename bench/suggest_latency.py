@@ -1,6 +1,6 @@
 """End-to-end suggest latency: first streamed token, full first draft, all candidates.
 
-    .venv/bin/python bench/suggest_latency.py [--models qwen2.5-0.5b smollm2-135m] [--n 30]
+    .venv/bin/python bench/suggest_latency.py [--models smollm2-135m-care qwen2.5-0.5b] [--n 30]
 
 Each model answers the same test-split complaints through the app's own path
 (`Assistant.drafter.suggest` with `on_text`, retrieval restricted to the train split):
@@ -129,7 +129,7 @@ def run_model(
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--models", nargs="+", default=["qwen2.5-0.5b", "smollm2-135m"])
+    parser.add_argument("--models", nargs="+", default=["smollm2-135m-care", "qwen2.5-0.5b"])
     parser.add_argument(
         "--backends", nargs="+", default=["transformers"], help="transformers and/or llama.cpp"
     )
