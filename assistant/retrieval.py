@@ -25,7 +25,7 @@ INDEX_VERSION = 1
 # floats is ~2 ms of matrix-vector product on 2 cores, below an HNSW walk that skips most nodes.
 EXACT_SUBSET_MAX = 50_000
 # A filtered graph search fetches this many times k neighbours, then keeps those that pass the
-# filter; when fewer than k pass, the search falls back to exact.
+# filter; when fewer than k pass, it fetches ten times more once, then falls back to exact.
 OVERFETCH = 20
 FILTER_FIELDS = ("brand", "industry", "channel", "language", "split", "issue")
 
@@ -219,16 +219,22 @@ class CaseIndex:
         return [Match(self.cases[i], float(s)) for i, s in zip(ids, scores[top], strict=True)]
 
     def _graph_search(self, query, k, mask) -> list[tuple[int, float]]:
-        """The graph's nearest neighbours that pass `mask`: over-fetch, then filter. A FAISS
+        """The graph's nearest neighbours that pass `mask`: over-fetch, then filter, widening
+        the fetch once when the filter leaves fewer than k (the caller then goes exact). A FAISS
         ID selector inside the graph walk was tried instead and lost true neighbours (recall@5
         0.54 at 100k cases, 0.30 at 1M, with the drafter's filters; bench/retrieval.py)."""
-        fetch = min(len(self.cases), k * (OVERFETCH if mask is not None else 1))
-        scores, ids = self._graph().search(query[None, :], fetch)
-        hits = [
-            (int(i), float(s))
-            for i, s in zip(ids[0], scores[0], strict=True)
-            if i >= 0 and (mask is None or mask[i])
-        ]
+        fetches = (k,) if mask is None else (k * OVERFETCH, k * OVERFETCH * 10)
+        hits: list[tuple[int, float]] = []
+        for fetch in fetches:
+            fetch = min(len(self.cases), fetch)
+            scores, ids = self._graph().search(query[None, :], fetch)
+            hits = [
+                (int(i), float(s))
+                for i, s in zip(ids[0], scores[0], strict=True)
+                if i >= 0 and (mask is None or mask[i])
+            ]
+            if len(hits) >= k or fetch == len(self.cases):
+                break
         return hits[:k]
 
     def search(
