@@ -58,13 +58,14 @@ def synthesise(base: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.
 
 
 def time_queries(index, queries, embed_seconds, k, filters_for, exact) -> dict:
-    totals, hits = [], []
+    totals, searches, hits = [], [], []
     for q, embed_s, filters in zip(queries, embed_seconds, filters_for, strict=True):
         t = time.perf_counter()
         matches = index.search_vector(q, k, filters, exact=exact)
-        totals.append(embed_s + time.perf_counter() - t)
+        searches.append(time.perf_counter() - t)
+        totals.append(embed_s + searches[-1])
         hits.append(matches)
-    return {"latency": percentiles(totals), "matches": hits}
+    return {"latency": percentiles(totals), "search": percentiles(searches), "matches": hits}
 
 
 def recall(approx: dict, exact: dict) -> float:
@@ -84,6 +85,13 @@ def main(argv=None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument(
         "--filtered-queries", type=int, default=50, help="queries for the filtered searches"
+    )
+    parser.add_argument(
+        "--ef-search",
+        nargs="+",
+        type=int,
+        default=[96, 256, 512],
+        help="HNSW efSearch values to compare (the index's own default first)",
     )
     args = parser.parse_args(argv)
     header("retrieval")
@@ -131,33 +139,38 @@ def main(argv=None) -> int:
         print(f"   HNSW graph built in {build:.1f} s ({n / build:,.0f} vectors/s)", flush=True)
         nofilter = [None] * len(queries)
         m = args.filtered_queries
+        sets = {
+            "no filter": (queries, embed_seconds, nofilter),
+            "drafter filters": (queries[:m], embed_seconds[:m], filters_for[:m]),
+        }
         wait_quiet()
         with Noise() as noise:
-            runs = {
-                "exact, no filter": time_queries(
-                    index, queries, embed_seconds, args.k, nofilter, True
-                ),
-                "HNSW, no filter": time_queries(
-                    index, queries, embed_seconds, args.k, nofilter, False
-                ),
-                "exact, drafter filters": time_queries(
-                    index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], True
-                ),
-                "HNSW, drafter filters": time_queries(
-                    index, queries[:m], embed_seconds[:m], args.k, filters_for[:m], False
-                ),
+            exact = {
+                label: time_queries(index, q, e, args.k, f, True)
+                for label, (q, e, f) in sets.items()
             }
-        print(f"   (timed searches: {noise})")
-        for label, r in runs.items():
-            lat = r["latency"]
-            print(f"   {label:24} p50 {fmt_ms(lat[50]):>10}  p95 {fmt_ms(lat[95]):>10}")
-        print(
-            f"   recall@{args.k} of HNSW vs exact: no filter "
-            f"{recall(runs['HNSW, no filter'], runs['exact, no filter']):.3f}, drafter filters "
-            f"{recall(runs['HNSW, drafter filters'], runs['exact, drafter filters']):.3f}; "
-            f"peak RSS {peak_rss_mib():,.0f} MiB",
-            flush=True,
-        )
+        for label, r in exact.items():
+            print(
+                f"   exact, {label:16} p50 {fmt_ms(r['latency'][50]):>9}  p95 "
+                f"{fmt_ms(r['latency'][95]):>9} (search alone p95 {fmt_ms(r['search'][95])}); "
+                f"{noise}"
+            )
+        for ef in args.ef_search or [graph.hnsw.efSearch]:
+            graph.hnsw.efSearch = ef
+            wait_quiet()
+            with Noise() as noise:
+                approx = {
+                    label: time_queries(index, q, e, args.k, f, False)
+                    for label, (q, e, f) in sets.items()
+                }
+            for label, r in approx.items():
+                print(
+                    f"   HNSW efSearch {ef:4}, {label:16} p50 {fmt_ms(r['latency'][50]):>9}  p95 "
+                    f"{fmt_ms(r['latency'][95]):>9} (search alone p95 {fmt_ms(r['search'][95])}); "
+                    f"recall@{args.k} {recall(r, exact[label]):.3f}; {noise}",
+                    flush=True,
+                )
+        print(f"   peak RSS {peak_rss_mib():,.0f} MiB", flush=True)
         del index, graph, vectors, rows
     print(f"   finished {time.strftime('%H:%M:%S')}; {load_average()}")
     return 0
