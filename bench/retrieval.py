@@ -90,7 +90,7 @@ def main(argv=None) -> int:
         "--ef-search",
         nargs="+",
         type=int,
-        default=[96, 256, 512],
+        default=[256, 96, 512],
         help="HNSW efSearch values to compare (the index's own default first)",
     )
     args = parser.parse_args(argv)
