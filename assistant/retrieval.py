@@ -24,6 +24,9 @@ INDEX_VERSION = 1
 # Filters that leave at most this many rows are searched exactly on those rows: 50k x 384
 # floats is ~2 ms of matrix-vector product on 2 cores, below an HNSW walk that skips most nodes.
 EXACT_SUBSET_MAX = 50_000
+# The HNSW graph's build and search breadth (see CaseIndex._graph for what they measured).
+HNSW_EF_CONSTRUCTION = 64
+HNSW_EF_SEARCH = 256
 # A filtered graph search fetches this many times k neighbours, then keeps those that pass the
 # filter; when fewer than k pass, it fetches ten times more once, then falls back to exact.
 OVERFETCH = 20
@@ -156,8 +159,8 @@ class CaseIndex:
             # synthetic libraries): recall@5 0.975 at 100k with 0.9 ms p95 of search; 0.84 at
             # 1M (efSearch 512: 0.89). 96 gave 0.92 at 100k.
             graph = faiss.IndexHNSWFlat(self.embedder.dimension, 32, faiss.METRIC_INNER_PRODUCT)
-            graph.hnsw.efConstruction = 64
-            graph.hnsw.efSearch = 256
+            graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            graph.hnsw.efSearch = HNSW_EF_SEARCH
             graph.add(self.vectors)
             self._faiss = graph
         return self._faiss

@@ -93,8 +93,16 @@ def main(argv=None) -> int:
         default=[256, 96, 512],
         help="HNSW efSearch values to compare (the index's own default first)",
     )
+    parser.add_argument(
+        "--ef-construction", type=int, help="HNSW build breadth (default: the index's own)"
+    )
     args = parser.parse_args(argv)
     header("retrieval")
+    if args.ef_construction:
+        from assistant import retrieval as index_module
+
+        index_module.HNSW_EF_CONSTRUCTION = args.ef_construction
+        print(f"   HNSW efConstruction {args.ef_construction}")
 
     from assistant.config import Settings
     from assistant.retrieval import CaseIndex, embed
