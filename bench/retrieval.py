@@ -90,7 +90,7 @@ def main(argv=None) -> int:
         "--ef-search",
         nargs="+",
         type=int,
-        default=[256, 96, 512],
+        default=[512, 96, 256],
         help="HNSW efSearch values to compare (the index's own default first)",
     )
     parser.add_argument(
