@@ -68,6 +68,22 @@ def time_queries(index, queries, embed_seconds, k, filters_for, exact) -> dict:
     return {"latency": percentiles(totals), "search": percentiles(searches), "matches": hits}
 
 
+def timed_sets(index, sets: dict, k: int, exact: bool) -> tuple[dict, Noise]:
+    """Each named set of (queries, embedding seconds, filters) timed once, on a quiet machine."""
+    wait_quiet()
+    with Noise() as noise:
+        runs = {label: time_queries(index, q, e, k, f, exact) for label, (q, e, f) in sets.items()}
+    return runs, noise
+
+
+def describe(run: dict) -> str:
+    total, search = run["latency"], run["search"]
+    return (
+        f"p50 {fmt_ms(total[50]):>9}  p95 {fmt_ms(total[95]):>9} "
+        f"(search alone p95 {fmt_ms(search[95])})"
+    )
+
+
 def recall(approx: dict, exact: dict) -> float:
     """Share of approximate hits scoring at least the exact k-th best score (ties count: the
     same vector scores the same in both; 1e-5 absorbs FAISS's and numpy's float rounding)."""
@@ -151,30 +167,15 @@ def main(argv=None) -> int:
             "no filter": (queries, embed_seconds, nofilter),
             "drafter filters": (queries[:m], embed_seconds[:m], filters_for[:m]),
         }
-        wait_quiet()
-        with Noise() as noise:
-            exact = {
-                label: time_queries(index, q, e, args.k, f, True)
-                for label, (q, e, f) in sets.items()
-            }
+        exact, noise = timed_sets(index, sets, args.k, exact=True)
         for label, r in exact.items():
-            print(
-                f"   exact, {label:16} p50 {fmt_ms(r['latency'][50]):>9}  p95 "
-                f"{fmt_ms(r['latency'][95]):>9} (search alone p95 {fmt_ms(r['search'][95])}); "
-                f"{noise}"
-            )
+            print(f"   exact, {label:16} {describe(r)}; {noise}")
         for ef in args.ef_search or [graph.hnsw.efSearch]:
             graph.hnsw.efSearch = ef
-            wait_quiet()
-            with Noise() as noise:
-                approx = {
-                    label: time_queries(index, q, e, args.k, f, False)
-                    for label, (q, e, f) in sets.items()
-                }
+            approx, noise = timed_sets(index, sets, args.k, exact=False)
             for label, r in approx.items():
                 print(
-                    f"   HNSW efSearch {ef:4}, {label:16} p50 {fmt_ms(r['latency'][50]):>9}  p95 "
-                    f"{fmt_ms(r['latency'][95]):>9} (search alone p95 {fmt_ms(r['search'][95])}); "
+                    f"   HNSW efSearch {ef:4}, {label:16} {describe(r)}; "
                     f"recall@{args.k} {recall(r, exact[label]):.3f}; {noise}",
                     flush=True,
                 )
