@@ -209,15 +209,16 @@ class CaseIndex:
         use_exact = (not self.approximate) if exact is None else exact
         # A filter that leaves few rows is searched exactly on those rows: cheaper than a graph
         # walk that must skip most of the nodes it visits, and never misses.
-        if not use_exact and (rows is None or len(rows) > EXACT_SUBSET_MAX):
+        small_subset = rows is not None and len(rows) <= EXACT_SUBSET_MAX
+        if not use_exact and not small_subset:
             hits = self._graph_search(query, k, mask)
             if len(hits) >= min(k, len(self.cases) if rows is None else len(rows)):
                 return [Match(self.cases[i], s) for i, s in hits]
-        if rows is None or len(rows) > EXACT_SUBSET_MAX:
+        if small_subset:
+            scores = self.vectors[rows] @ query
+        else:
             scores = self.vectors @ query  # one pass; gathering a big subset first costs more
             scores = scores if rows is None else scores[rows]
-        else:
-            scores = self.vectors[rows] @ query
         top = np.argpartition(-scores, k)[:k] if len(scores) > k else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         ids = top if rows is None else rows[top]
