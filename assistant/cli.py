@@ -181,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     cs.add_parser("stats", help="facet counts and diversity")
     cs.add_parser("validate", help="check every case against the schema and quality gates")
     cs.add_parser("split", help="write data/split.json (stratified train/test)")
+    pc = cs.add_parser("check", help="check one slice file while it is written (see docs)")
+    pc.add_argument("file", help="a data/cases/<slice>.jsonl file")
     pi = cs.add_parser("import", help="import cases from CSV, JSONL or Parquet")
     pi.add_argument("file")
     pi.add_argument(

@@ -92,6 +92,21 @@ _DECLINED = re.compile(
     r"|kann (?:ich )?nicht)\b[^.!?]{0,30}$",
     re.I,
 )
+# "£300 isn't something I can offer": the amount is declined after it is named.
+_DECLINED_AFTER = re.compile(
+    r"^[^.!?]{0,20}\b(?:isn't|is not|is more than|is beyond|goes beyond|would be more than"
+    r"|no es algo|n'est pas|ist nicht)\b[^.!?]{0,40}\b(?:can|able|allow|offer|puedo|peux|kann)",
+    re.I,
+)
+# A charge that repeats ("£4.50 a week", "three times"); "twice" is a double charge, refunded once.
+_RECURRING = re.compile(
+    r"\b(?:a|per|each|every) (?:week|month|year)\b|\bweekly\b|\bmonthly\b"
+    r"|\b(?:three|four|five|six|seven|eight|nine|ten|\d+) times\b|\bal mes\b|\bcada mes\b"
+    r"|\bpar mois\b|\bmonatlich\b|\bao mês\b|\bal mese\b",
+    re.I,
+)
+# A gesture word near an amount: money given, not a charge put under review.
+_GESTURE = re.compile(r"\b(?:credit|voucher|gift|goodwill|bono|crédit|gutschein|gutschrift)", re.I)
 # Capitalised words that are never example-specific facts.
 _ALWAYS_OK = {
     "i",
@@ -128,7 +143,8 @@ def _amount(text: str) -> float | None:
 # Words that make an amount in a complaint a charge (refundable when the policy allows refunds)
 # or a demand (never refundable just because the customer named it).
 _CHARGE = re.compile(
-    r"\b(?:charg|paid|pay(?:ing)? for|bill|cost|price|fee|debit|deduct|taken|took|cobr|pag[oóu]"
+    r"\b(?:charg|paid|paying|pay(?:ing)? for|bought|spent|purchas|bill|cost|price|fee|debit|deduct"
+    r"|taken|took|held|cobr|pag[oóu]|compr"
     r"|cargo|factur|débit|pay[ée]|prélev|abgebucht|bezahlt|berechnet|rechnung|gebühr)",
     re.I,
 )
@@ -148,6 +164,29 @@ def charged_amounts(complaint: str) -> set[float]:
             continue
         amounts.update(_amount(m.group("a") or m.group("b")) for m in _MONEY.finditer(text))
     return amounts
+
+
+def _under_review(text: str, start: int, end: int) -> bool:
+    """A review word next to the amount, with no gesture word (credit, voucher) in between."""
+    before, after = text[max(0, start - 60) : start], text[end : end + 50]
+    if _GESTURE.match(after.lstrip()) or _GESTURE.search(after[:12]):
+        return False  # "a 400 EUR credit"
+    found = list(_REVIEW.finditer(before))
+    if found and not _GESTURE.search(before[found[-1].end() :]):
+        return True
+    ahead = _REVIEW.search(after)
+    return bool(ahead) and not _GESTURE.search(after[: ahead.start()])
+
+
+def _is_charge(value: float, charges: set[float], complaint: str) -> bool:
+    """The amount is a charge the customer named, or the total of a recurring one they name."""
+    if value in charges:
+        return True
+    if not _RECURRING.search(complaint):
+        return False
+    return any(
+        a and abs(value / a - round(value / a)) < 1e-6 and round(value / a) <= 52 for a in charges
+    )
 
 
 def check_not_empty(reply: str, ctx: GuardContext) -> Check:
@@ -187,12 +226,11 @@ def check_policy(reply: str, ctx: GuardContext) -> Check:
             value = _amount(m.group("a") or m.group("b"))
             if value is None or value <= policy.max_gesture:
                 continue
-            named = value in complaint_amounts
-            if named and policy.allows("refund"):
-                continue  # refunding the charge the customer named is within a refund policy
-            if named and policy.allows("refund_review") and _REVIEW.search(text):
-                continue  # opening a refund review of the named charge is what the policy allows
-            if _DECLINED.search(text[: m.start()]):
+            if _is_charge(value, complaint_amounts, ctx.complaint) and policy.allows("refund"):
+                continue  # refunding charges the customer named is within a refund policy
+            if policy.allows("refund_review") and _under_review(text, m.start(), m.end()):
+                continue  # putting an amount under review promises no money
+            if _DECLINED.search(text[: m.start()]) or _DECLINED_AFTER.search(text[m.end() :]):
                 continue
             span = (sentence.start() + m.start(), sentence.start() + m.end())
             limit = f"{policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "nothing"

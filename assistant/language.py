@@ -1,41 +1,64 @@
-"""Which of the supported languages a text is in, from function-word votes (exact and instant)."""
+"""Which of the supported languages a text is in.
+
+Detection is lingua's (`lingua-language-detector`, which ships its own n-gram models and runs in
+well under a millisecond per text), restricted to the languages the library is written in, so a
+short message is never called Tagalog. The models load once, on first use (about a second).
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "pt": "Portuguese",
+    "it": "Italian",
+}
 
-from .cases import words
-from .config import REPO_ROOT
-
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German"}
-
-
-@lru_cache(maxsize=2)
-def _lexicon(path: str) -> dict[str, frozenset[str]]:
-    rows = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return {lang: frozenset(str(w).lower() for w in ws) for lang, ws in rows.items()}
+# Below this confidence a text is too short or too mixed to call (a name, "ok", an emoji).
+_SURE = 0.5
+# A reply is in the expected language unless another language is clearly more likely.
+_PLAUSIBLE = 0.3
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
-def language_votes(text: str, lexicon_path: Path | None = None) -> dict[str, int]:
-    lexicon = _lexicon(str(lexicon_path or REPO_ROOT / "data/lexicons/stopwords.yaml"))
-    tokens = words(text.replace("’", "'"))
-    return {lang: sum(t in vocab for t in tokens) for lang, vocab in lexicon.items()}
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in LANGUAGE_NAMES]
+    return (
+        LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+def confidences(text: str) -> dict[str, float]:
+    """Each supported language's probability for `text` (they sum to 1; all 0 for no words)."""
+    text = re.sub(r"[@#]\w+|https?://\S+", " ", text)
+    if not _LETTERS.search(text):
+        return {code: 0.0 for code in LANGUAGE_NAMES}
+    values = _detector().compute_language_confidence_values(text)
+    found = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+    return {code: found.get(code, 0.0) for code in LANGUAGE_NAMES}
 
 
 def detect_language(text: str, default: str = "en") -> str:
-    """The language with most function words; `default` when no word votes (emoji, a name)."""
-    votes = language_votes(text)
-    best = max(votes, key=lambda lang: (votes[lang], lang == default))
-    return best if votes[best] > 0 else default
+    """The most likely language; `default` when nothing is sure enough (emoji, a name, "ok")."""
+    scores = confidences(text)
+    best = max(scores, key=lambda code: (scores[code], code == default))
+    return best if scores[best] >= _SURE else default
 
 
 def same_language(reply: str, expected: str) -> bool:
     """True unless the reply clearly reads as another language (short replies get the benefit)."""
-    votes = language_votes(reply)
-    if sum(votes.values()) < 3:
+    if len(_LETTERS.findall(reply)) < 4:
         return True
-    best = max(votes, key=votes.get)
-    return best == expected or votes[expected] >= votes[best]
+    scores = confidences(reply)
+    best = max(scores, key=scores.get)
+    return best == expected or scores.get(expected, 0.0) >= _PLAUSIBLE

@@ -96,6 +96,24 @@ def near_duplicates(cases: Sequence[Case], vectors, threshold: float = 0.95) -> 
     ]
 
 
+def policy_breaches(cases: Sequence[Case], policies) -> list[str]:
+    """Gold replies that offer more than their brand allows (the drafts' own policy guard)."""
+    from .guards import GuardContext, check_policy
+
+    problems = []
+    for case in cases:
+        ctx = GuardContext(
+            complaint=case.complaint,
+            channel=policies.channel(case.channel),
+            policy=policies.for_brand(case.brand),
+            language=case.language,
+        )
+        check = check_policy(case.reply, ctx)
+        if not check.passed:
+            problems.append(f"{case.id}: gold reply {check.reason}")
+    return problems
+
+
 def gate_problems(cases: Sequence[Case]) -> list[str]:
     """Every quality gate that needs no model; [] when the library is sound."""
     return (

@@ -15,6 +15,7 @@ def run(args) -> int:
     return {
         "stats": stats,
         "validate": validate,
+        "check": check,
         "split": split,
         "import": import_,
         "export": export,
@@ -39,6 +40,19 @@ def validate(args, settings: Settings) -> int:
     for problem in problems:
         print(problem)
     print(f"{len(cases)} cases, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def check(args, settings: Settings) -> int:
+    from .library_slice import check_slice, report
+
+    path = Path(args.file)
+    if not path.is_file():
+        from .errors import CaseLibraryError
+
+        raise CaseLibraryError(f"No such slice file: {args.file}")
+    cases, problems = check_slice(path, settings.data_dir)
+    print(report(cases, problems))
     return 1 if problems else 0
 
 

@@ -134,18 +134,23 @@ def load_policies(data_dir: Path) -> Policies:
     for path in sorted((data_dir / "brands").glob("*.yaml")):
         for policy in parse_brand_yaml(path.read_text(encoding="utf-8"), path):
             brands[policy.brand] = policy
-    default_path = data_dir / "policy_default.yaml"
-    default = (
-        _policy_from(_read_yaml(default_path), default_path)
-        if default_path.exists()
-        else BrandPolicy(brand=None, remedies=("refund_review", "escalation"))
+    return Policies(
+        brands=brands, default=load_default_policy(data_dir), channels=load_channels(data_dir)
     )
-    channels = {}
-    channel_path = data_dir / "channels.yaml"
+
+
+def load_default_policy(data_dir: Path) -> BrandPolicy:
+    default_path = Path(data_dir) / "policy_default.yaml"
+    if default_path.exists():
+        return _policy_from(_read_yaml(default_path), default_path)
+    return BrandPolicy(brand=None, remedies=("refund_review", "escalation"))
+
+
+def load_channels(data_dir: Path) -> dict[str, ChannelRule]:
+    channel_path = Path(data_dir) / "channels.yaml"
     if not channel_path.exists():
         raise ConfigError(f"{channel_path} is missing; it defines the channels and their limits.")
-    for name, rule in (_read_yaml(channel_path) or {}).items():
-        channels[name] = ChannelRule(
-            name=name, limit=int(rule["limit"]), public=bool(rule["public"])
-        )
-    return Policies(brands=brands, default=default, channels=channels)
+    return {
+        name: ChannelRule(name=name, limit=int(rule["limit"]), public=bool(rule["public"]))
+        for name, rule in (_read_yaml(channel_path) or {}).items()
+    }

@@ -80,7 +80,7 @@ def test_sample_gold_and_weak_scores(review):
         )
         for c in SAMPLE_CASES
     ]
-    assert scores == [(90, 25), (90, 20), (90, 25), (90, 25), (100, 32)]
+    assert scores == [(90, 25), (90, 20), (90, 25), (90, 8), (100, 32)]
 
 
 def test_a_specific_reply_names_what_happened(review):

@@ -174,3 +174,21 @@ def test_a_draft_that_retells_the_example_fails(ctx):
         "marked, missing, order...), not this complaint"
     )
     assert [c.passed for c in run_guards(GOOD, context) if c.name == "example_copy"] == [True]
+
+
+def test_a_recurring_charge_may_be_refunded_in_total_but_a_double_charge_only_once(ctx):
+    weekly = ctx(
+        complaint="I've been paying 4.50 EUR a week for texts I never ordered.",
+        brand="Nimbus Mobile",
+    )
+    assert failed("That's on us. I'll refund the 54 EUR in full today.", weekly) == []
+    assert failed("That's on us. I'll refund the 55 EUR in full today.", weekly) == ["policy"]
+
+
+def test_an_amount_under_review_or_declined_is_not_an_offer(ctx):
+    # Acme Air: refund_review only, credits up to its cap.
+    context = ctx(complaint="Refund my 400 EUR ticket now.", channel="email")
+    assert failed("I've opened a refund review for the 400 EUR ticket today.", context) == []
+    assert failed("For the 400 EUR fare, I've opened a refund review.", context) == []
+    assert failed("600 EUR isn't something I can offer, but I'll escalate it.", context) == []
+    assert failed("I've opened a refund review and added a 400 EUR credit.", context) == ["policy"]
