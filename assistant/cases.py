@@ -222,9 +222,18 @@ _CHOICES = {
 _LIST_CHOICES = {"sensitive": SENSITIVE, "wants": WANTS, "moves": MOVES, "weak_moves": MOVES}
 
 
+# Letters, digits, "_", "-" and "." inside: an id is never a path ("../../etc/passwd").
+_CASE_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9])?$")
+
+
 def validate_row(row: dict) -> list[str]:
     """Every way `row` breaks the schema in data/SCHEMA.md, as plain sentences; [] if none."""
     problems = []
+    rid = row.get("id")
+    if isinstance(rid, str) and rid.strip() and (not _CASE_ID.match(rid) or ".." in rid):
+        problems.append(
+            "id must be letters, digits, '_', '-' or '.' (64 at most), e.g. 'travel-007'"
+        )
     for name in _REQUIRED_STR:
         value = row.get(name)
         if not isinstance(value, str) or not value.strip():

@@ -35,6 +35,24 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+@command("users")
+def cmd_users(args) -> int:
+    """`assistant users hash`: a salted scrypt hash of a password, for ASSISTANT_USERS_FILE."""
+    import getpass
+
+    from .auth import hash_password
+    from .errors import InputError
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise InputError("The password is empty; type the password to hash.")
+    print(hash_password(password))
+    return 0
+
+
 @command("suggest")
 def cmd_suggest(args) -> int:
     from .service import Assistant
@@ -208,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["list", "verify"], default="list")
 
     sub.add_parser("brands", help="list the brands and their policies")
+
+    p = sub.add_parser("users", help="sign-in users: hash a password for the users file")
+    p.add_argument("action", choices=["hash"], help="hash: print a salted scrypt hash")
 
     p = sub.add_parser("eval", help="evaluate drafting on the test split")
     p.add_argument("--model")

@@ -29,7 +29,7 @@ from .guards import (
 from .inputs import clean_complaint, clean_name
 from .language import LANGUAGE_NAMES
 from .policy import BrandPolicy, Policies
-from .prompts import render
+from .prompts import compile_text, render
 from .retrieval import CaseIndex
 
 
@@ -286,15 +286,12 @@ class Drafter:
             key = "safety"
         else:
             key = "complaint"
-        import jinja2
-
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
         greeting = (
-            env.from_string(templates["greetings"][lang]).render(name=request.customer)
+            compile_text(templates["greetings"][lang]).render(name=request.customer)
             if request.customer
             else ""
         )
-        return env.from_string(templates[lang][key]).render(
+        return compile_text(templates[lang][key]).render(
             greeting=greeting,
             private=ctx.policy.private_channel if ctx.channel.public else "",
             signature=f"\n{request.agent}" if request.agent else "",

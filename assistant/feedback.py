@@ -47,6 +47,8 @@ from .feedback_records import (
     sent_from_row,
     suggestion_from_row,
 )
+from .inputs import check_text
+from .private_files import private_dir, private_file
 
 SCHEMA_VERSION = 1
 TABLES = ("suggestions", "sent", "ratings", "cases")
@@ -74,7 +76,8 @@ class FeedbackStore:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)  # customer data: 0700 folder, 0600 file (and -wal, -shm)
+            private_file(self.path)
         except OSError as exc:
             raise StoreError(
                 f"Cannot create the folder for the feedback database {self.path}: {exc}. "
@@ -156,6 +159,10 @@ class FeedbackStore:
         """Store the drafts an agent was shown; returns the suggestion id."""
         if not drafts:
             raise InputError("A suggestion needs at least one draft; got none.")
+        check_text(complaint, "complaint", "complaint")
+        for draft in drafts:
+            check_text(draft, "draft", "reply")
+        _check_names(customer=customer, agent=agent, brand=brand)
         with self._write() as conn:
             return _insert(
                 conn,
@@ -202,8 +209,11 @@ class FeedbackStore:
     ) -> SentReply:
         """Store a reply the agent sent. Missing context is taken from the suggestion it came
         from; `suggested` defaults to that suggestion's first draft."""
-        if not final or not final.strip():
+        check_text(final, "reply", "reply")
+        if not final.strip():
             raise InputError("The reply to mark as sent is empty. Write or pick a reply first.")
+        check_text(complaint, "complaint", "complaint", optional=True)
+        _check_names(customer=customer, agent=agent, brand=brand)
         moment = when or _now()
         seconds = None
         if suggestion_id is not None:
@@ -219,6 +229,27 @@ class FeedbackStore:
         suggested = suggested or ""
         distance = levenshtein(suggested, final)
         with self._write() as conn:
+            earlier = _sent_for(conn, suggestion_id)
+            if earlier is not None:  # a suggestion is sent once: a second send corrects it
+                if earlier.status != "pending":
+                    raise InputError(
+                        f"The reply to suggestion {suggestion_id} was already sent and "
+                        f"{earlier.status} by a trainer; it cannot be changed now."
+                    )
+                conn.execute(
+                    "UPDATE sent SET suggested=?, final=?, edit_distance=?, edit_ratio=?,"
+                    " coach_score=? WHERE id=?",
+                    (
+                        suggested,
+                        final,
+                        distance,
+                        round(distance / max(len(suggested), 1), 4),
+                        coach_score,
+                        earlier.id,
+                    ),
+                )
+                row = conn.execute("SELECT * FROM sent WHERE id=?", (earlier.id,)).fetchone()
+                return sent_from_row(row)
             new_id = _insert(
                 conn,
                 "sent",
@@ -273,7 +304,20 @@ class FeedbackStore:
             raise InputError(f"thumb must be 1 (up) or -1 (down); it is {thumb!r}.")
         if draft_index < 0:
             raise InputError(f"draft_index must be 0 or more; it is {draft_index}.")
+        check_text(reason or "", "reason", "reason")
+        _check_names(agent=agent)
         with self._write() as conn:
+            earlier = conn.execute(
+                "SELECT id FROM ratings WHERE suggestion_id IS ? AND draft_index=? AND agent IS ?",
+                (suggestion_id, draft_index, agent),
+            ).fetchone()
+            if earlier is not None and suggestion_id is not None:  # a changed mind updates
+                conn.execute(
+                    "UPDATE ratings SET thumb=?, reason=?, created_at=? WHERE id=?",
+                    (thumb, reason or "", _stamp(when), earlier["id"]),
+                )
+                row = conn.execute("SELECT * FROM ratings WHERE id=?", (earlier["id"],))
+                return rating_from_row(row.fetchone())
             new_id = _insert(
                 conn,
                 "ratings",
@@ -302,6 +346,7 @@ class FeedbackStore:
         retrieval, they never leak into the test split.
         """
         case = _approved_copy(case)
+        _check_case(case)
         with self._write() as conn:
             sent = _pending(conn, sent_id)
             if conn.execute("SELECT 1 FROM cases WHERE id=?", (case.id,)).fetchone():
@@ -316,6 +361,7 @@ class FeedbackStore:
         return case
 
     def reject(self, sent_id: int, note: str, trainer: str | None = None) -> SentReply:
+        check_text(note, "note", "reason", optional=True)
         if not note or not note.strip():
             raise InputError("Say why the reply is rejected: the note is empty.")
         with self._write() as conn:
@@ -333,6 +379,7 @@ class FeedbackStore:
             raise InputError(f"kind must be 'added' or 'edited'; it is {kind!r}.")
         if kind == "added":
             case = _approved_copy(case)
+        _check_case(case)
         stamp = _stamp(None)
         with self._write() as conn:
             old = conn.execute("SELECT kind FROM cases WHERE id=?", (case.id,)).fetchone()
@@ -403,6 +450,32 @@ class FeedbackStore:
 
 
 # -- row helpers --------------------------------------------------------------------------------
+
+
+def _check_names(**names: str | None) -> None:
+    """Names (customer, agent, brand) as text within their limit, or InputError."""
+    for what, value in names.items():
+        check_text(value, f"{what} name", "brand" if what == "brand" else "name", optional=True)
+
+
+def _check_case(case: Case) -> None:
+    """A case's texts within the limits a draft or a sent reply has."""
+    check_text(case.complaint, "case complaint", "complaint")
+    for what in ("reply", "weak_reply"):
+        check_text(getattr(case, what), f"case {what}", "reply")
+    check_text(case.weak_why, "case weak_why", "reason")
+    _check_names(customer=case.customer, agent=case.agent, brand=case.brand)
+
+
+def _sent_for(conn: sqlite3.Connection, suggestion_id: int | None) -> SentReply | None:
+    if suggestion_id is None:
+        return None
+    row = conn.execute(
+        "SELECT * FROM sent WHERE suggestion_id=? ORDER BY id LIMIT 1", (suggestion_id,)
+    ).fetchone()
+    return sent_from_row(row) if row else None
+
+
 def _insert(conn: sqlite3.Connection, table: str, **values) -> int:
     """INSERT one row; the column names are this module's own keywords, never user input."""
     columns = ", ".join(values)

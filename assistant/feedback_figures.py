@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .private_files import private_file
 
 if TYPE_CHECKING:  # only for hints: feedback_records imports this module, not the reverse
     from .feedback_records import SentReply, ShownSuggestion
@@ -163,6 +164,7 @@ def write_rows(rows: Sequence[dict], path: Path | str) -> Path:
     if path.suffix not in (".jsonl", ".parquet"):
         raise InputError(f"Export to .jsonl or .parquet; {path.name!r} is neither.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # created 0600 before any customer data is written into it
     if not rows:  # datasets cannot infer a schema from nothing; an empty file is the honest answer
         path.write_bytes(b"")
         return path

@@ -10,6 +10,7 @@ from pathlib import Path
 from .cases import Case, validate_row
 from .errors import CaseLibraryError, InputError
 from .language import detect_language
+from .private_files import private_file
 
 _FORMATS = {".csv": "csv", ".jsonl": "json", ".json": "json", ".parquet": "parquet"}
 # Fields an imported row may lack; anything else required must come from a column or --set.
@@ -144,6 +145,7 @@ def to_dataset(cases: Sequence[Case]):
 def export_cases(cases: Sequence[Case], path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # approved cases hold customers' words: 0600 before anything is written
     dataset = to_dataset(cases)
     if path.suffix == ".parquet":
         dataset.to_parquet(str(path))

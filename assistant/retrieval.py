@@ -19,6 +19,7 @@ import numpy as np
 
 from .cases import Case, Match, library_checksum
 from .errors import IndexMismatchError, InputError
+from .private_files import private_dir
 
 INDEX_VERSION = 1
 # Filters that leave at most this many rows are searched exactly on those rows: 50k x 384
@@ -259,8 +260,7 @@ class CaseIndex:
         }
 
     def save(self, folder: Path) -> None:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_dir(Path(folder))
         np.save(folder / "vectors.npy", self.vectors)
         (folder / "ids.json").write_text(json.dumps([c.id for c in self.cases]))
         (folder / "manifest.json").write_text(json.dumps(self.manifest(), indent=2))

@@ -19,6 +19,7 @@ from .config import Settings
 from .drafting import Drafter, Ranker, Request, Suggestion, simple_rank
 from .errors import IndexMismatchError
 from .generation import Generator, TransformersGenerator
+from .inputs import check_text, clean_name
 from .models import adapter_for, embedder_folder, load_manifests, resolve_generator
 from .policy import Policies, load_policies
 from .retrieval import CaseIndex, Embedder, SentenceTransformerEmbedder
@@ -190,8 +191,10 @@ class Assistant:
 
     def _checked(self, request: Request) -> Request:
         """Refuse bad input before any model loads (a typo should not cost a model load)."""
-        from .inputs import clean_complaint, clean_name
+        from .inputs import clean_complaint
 
+        check_text(request.channel, "channel", "name")
+        check_text(request.brand, "brand name", "brand", optional=True)
         self.policies.channel(request.channel)
         self.policies.for_brand(request.brand)
         clean_complaint(request.complaint, self.settings.max_complaint_chars)
@@ -202,6 +205,7 @@ class Assistant:
     def analyse(self, complaint: str, channel: str = "twitter") -> Analysis:
         from .inputs import clean_complaint
 
+        check_text(channel, "channel", "name")
         self.policies.channel(channel)
         return analyse(clean_complaint(complaint, self.settings.max_complaint_chars).text, channel)
 
@@ -229,6 +233,7 @@ class Assistant:
         """Review `reply` against the recovery checklist and the guards -> coaching.Review."""
         from .coaching import coach
 
+        self._check_reply(reply, complaint, channel, brand, customer)
         return coach(
             reply,
             complaint,
@@ -251,6 +256,8 @@ class Assistant:
         translate) -> coaching.RewriteResult with before and after scores."""
         from .rewrite import rewrite
 
+        self._check_reply(reply, complaint, channel, brand, customer)
+        check_text(action, "rewrite action", "name")
         return rewrite(
             action,
             reply,
@@ -261,6 +268,15 @@ class Assistant:
             customer=customer,
             generator=self._generator_or_none(),
         )
+
+    def _check_reply(self, reply, complaint, channel, brand, customer) -> None:
+        """The limits of a reply to coach or rewrite, before any work (a 1 MB reply is refused,
+        not rewritten for 40 s while other agents wait)."""
+        check_text(reply, "reply", "reply")
+        check_text(complaint, "complaint", "complaint")
+        check_text(channel, "channel", "name")
+        check_text(brand, "brand name", "brand", optional=True)
+        clean_name(customer, "customer")
 
     def _generator_or_none(self):
         try:

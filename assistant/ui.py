@@ -13,7 +13,7 @@ import os
 
 import gradio as gr
 
-from .auth import Access, server_options
+from .auth import Access, ClientAddress, server_options
 from .service import Assistant
 from .ui_api import register_api
 from .ui_common import NO_BRAND, md_escape, username
@@ -49,10 +49,11 @@ CSS = """
 def build_app(assistant: Assistant, access: Access | None = None) -> gr.Blocks:
     """The whole app as gr.Blocks; `access` defaults to the users in the environment."""
     access = access if access is not None else Access.from_env()
-    desk = Desk(assistant)
+    desk = Desk(assistant, access)
     trainer = Trainer(assistant, access)
     apply_stored_edits(assistant)
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # delete_cache: files handed to a browser (exports) leave Gradio's cache within the hour.
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
         with gr.Row(elem_id="header"):
             gr.Markdown(f"**{TITLE}**", elem_id="title")
             who = gr.Markdown(elem_id="who")
@@ -114,19 +115,22 @@ def launch_options(
     env = dict(os.environ if env is None else env)
     access = access if access is not None else Access.from_env(env)
     server = server_options(access, env)
-    exports = assistant.settings.home / "exports"
-    exports.mkdir(parents=True, exist_ok=True)
     options = {
         "server_name": server.host,
         "server_port": server.port,
         "js": KEYS_JS,
         "css": CSS,
         "theme": gr.themes.Soft(),
-        # Exports are written under settings.home; Gradio serves only folders it is told about.
-        "allowed_paths": [str(exports)],
+        # No folder is served: exports go to private, unguessable temp folders (private_files)
+        # and reach the trainer through the role-checked export handler only.
         "footer_links": ["api"],
     }
     if access.enabled:
+        from starlette.middleware import Middleware
+
+        # The sign-in throttle counts failures per client address too; Gradio's auth callable
+        # sees only name and password, so a middleware passes the address along.
+        options["app_kwargs"] = {"middleware": [Middleware(ClientAddress)]}
         options["auth"] = access.authenticate
         options["auth_message"] = "Sign in with the name and password your team lead gave you."
     return options

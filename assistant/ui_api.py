@@ -145,6 +145,7 @@ def register_api(desk: Desk, trainer: Trainer, access: Access) -> list[str]:
         case = trainer.approve(
             sent_id,
             username(request),
+            tags_for=sent_id,  # the call names the reply and its tags together
             issue=issue or None,
             industry=industry or None,
             emotion=emotion or None,

@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import html
 import inspect
+import logging
 import re
+import secrets
 from collections.abc import Callable
 
 import gradio as gr
 
 from .auth import AccessDenied
 from .errors import AssistantError
+
+log = logging.getLogger(__name__)
 
 # The brand dropdown's "no brand" choice (None is reserved by gr.Dropdown for "no selection").
 NO_BRAND = "(no brand)"
@@ -40,8 +44,22 @@ def user_error(exc: AssistantError) -> gr.Error:
     return gr.Error(html.escape(str(exc), quote=False), title=title, print_exception=False)
 
 
+def unexpected_error(exc: Exception, where: str) -> gr.Error:
+    """A bug, not a user mistake: the traceback goes to the server log under a short reference,
+    the user gets one line with that reference (never a traceback, never a null error)."""
+    ref = secrets.token_hex(4)
+    log.error("unexpected error %s in %s", ref, where, exc_info=exc)
+    return gr.Error(
+        f"Something went wrong on the server (reference {ref}); nothing was saved. "
+        "Try again, and give the reference to whoever runs the app if it repeats.",
+        title="Server error",
+        print_exception=False,
+    )
+
+
 def shows_errors(fn: Callable) -> Callable:
-    """Turn AssistantError from a handler (plain or generator) into a readable toast."""
+    """Turn AssistantError from a handler (plain or generator) into a readable toast, and any
+    other exception into a one-line server error with a log reference."""
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
@@ -50,6 +68,10 @@ def shows_errors(fn: Callable) -> Callable:
                 yield from fn(*args, **kwargs)
             except AssistantError as exc:
                 raise user_error(exc) from None
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise unexpected_error(exc, fn.__name__) from None
 
         return stream
 
@@ -59,5 +81,9 @@ def shows_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except AssistantError as exc:
             raise user_error(exc) from None
+        except gr.Error:
+            raise
+        except Exception as exc:
+            raise unexpected_error(exc, fn.__name__) from None
 
     return call

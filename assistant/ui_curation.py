@@ -20,7 +20,9 @@ from .auth import Access
 from .cases import EMOTIONS, MOVES, SENSITIVE, WANTS, Case
 from .errors import CaseLibraryError, InputError
 from .feedback import FigureRow, SentReply, write_rows
+from .inputs import check_text, whole_number
 from .policy import BrandPolicy
+from .private_files import export_path, private_file
 from .service import Assistant
 from .ui_coaching import STATUS_MARK
 from .ui_handlers import Desk
@@ -168,7 +170,7 @@ class Trainer:
     def __init__(self, assistant: Assistant, access: Access | None = None):
         self.assistant = assistant
         self.access = access or Access()
-        self.desk = Desk(assistant)
+        self.desk = Desk(assistant, self.access)
 
     # -- tone examples (open to everyone) --------------------------------------------------------
     def filter_choices(self) -> dict[str, list[str]]:
@@ -233,7 +235,9 @@ class Trainer:
 
     def detail(self, sent_id: int, user: str | None) -> ReviewDetail:
         self.access.require_trainer(user, "review sent replies")
-        sent = self.assistant.store.sent_reply(int(sent_id))
+        sent = self.assistant.store.sent_reply(
+            whole_number(sent_id, "sent reply number", minimum=1)
+        )
         return ReviewDetail(sent, word_diff(sent.suggested, sent.final), self.defaults(sent))
 
     def defaults(self, sent: SentReply) -> dict:
@@ -285,10 +289,27 @@ class Trainer:
         row["severity"] = int(row["severity"])
         return Case.from_dict(row)
 
-    def approve(self, sent_id: int, user: str | None, **overrides) -> Case:
-        """Approve a sent reply into the library: stored, and the index learns it at once."""
+    def approve(self, sent_id: int, user: str | None, tags_for=None, **overrides) -> Case:
+        """Approve a sent reply into the library: stored, and the index learns it at once.
+
+        Tags (issue, industry, emotion, severity) given in `overrides` must have been chosen for
+        this reply: `tags_for` is the sent reply they were loaded for (the page passes the one it
+        opened; an API call that names the reply and its tags together passes the same number).
+        Without tags the reply's own proposed tags are used.
+        """
         trainer = self.access.require_trainer(user, "approve replies into the library")
-        sent = self.assistant.store.sent_reply(int(sent_id))
+        number = whole_number(sent_id, "sent reply number", minimum=1)
+        if any(v not in (None, "") for v in overrides.values()):
+            if tags_for is None:
+                raise InputError(
+                    f"Open sent reply #{number} first, so its own tags load, then approve it."
+                )
+            if whole_number(tags_for, "opened reply number") != number:
+                raise InputError(
+                    f"The tags on screen belong to sent reply #{tags_for}, not #{number}. "
+                    f"Open #{number} (its own tags load), check them, then approve."
+                )
+        sent = self.assistant.store.sent_reply(number)
         if sent.status != "pending":
             raise InputError(f"Sent reply {sent.id} was already {sent.status}; refresh the queue.")
         case = self.case_from_sent(sent, **overrides)
@@ -298,7 +319,8 @@ class Trainer:
 
     def reject(self, sent_id: int, note: str, user: str | None) -> SentReply:
         trainer = self.access.require_trainer(user, "reject sent replies")
-        return self.assistant.store.reject(int(sent_id), note, trainer)
+        number = whole_number(sent_id, "sent reply number", minimum=1)
+        return self.assistant.store.reject(number, note, trainer)
 
     # -- cases ---------------------------------------------------------------------------------
     def case_json(self, case_id: str, user: str | None) -> str:
@@ -331,6 +353,7 @@ class Trainer:
         """Save a case from its JSON: an edit of a known id (applied at once), or a new case
         (added to the library and the index at once)."""
         trainer = self.access.require_trainer(user, "edit cases")
+        check_text(text, "case JSON", "case")
         try:
             row = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -365,7 +388,7 @@ class Trainer:
         if fmt not in FORMATS:
             raise InputError(f"Unknown format {fmt!r}; choose jsonl or parquet.")
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path = self.assistant.settings.home / "exports" / f"{what}-{stamp}.{fmt}"
+        path = export_path(f"{what}-{stamp}", f".{fmt}")  # private, unguessable, removed in 1 h
         store = self.assistant.store
         if what == "library":
             rows = [c.to_dict() for c in self.assistant.cases]
@@ -373,7 +396,7 @@ class Trainer:
             rows = [c.to_dict() for c in store.approved_cases()]
         else:
             rows = store.rows(what)
-        return write_rows(rows, path)
+        return private_file(write_rows(rows, path))
 
     def figures(self, by: str, user: str | None) -> list[FigureRow]:
         self.access.require_trainer(user, "see the feedback figures")

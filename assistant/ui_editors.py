@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import ConfigError, InputError
+from .inputs import check_text
 from .policy import BrandPolicy, load_policies, parse_brand_yaml
 from .prompts import validate_template
 from .service import Assistant
@@ -58,6 +59,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def _safe_file(folder: Path, name: str, suffix: str) -> Path:
     """`folder/name` for a plain file name with `suffix`; never a path out of `folder`."""
+    check_text(name, "file name", "name", optional=True)
     stem = (name or "").strip()
     if stem.endswith(suffix):
         stem = stem[: -len(suffix)]
@@ -88,12 +90,14 @@ def save_policy(assistant: Assistant, name: str, text: str) -> list[BrandPolicy]
     """Validate and save data/brands/<name>.yaml; the running assistant uses it at once."""
     folder = _brands_dir(assistant)
     path = _safe_file(folder, name, ".yaml")
-    parsed = parse_brand_yaml(text, path)  # ConfigError names the problem; nothing is saved
+    check_text(text, "policy file", "template")
+    # Errors name the file, never its place on the server (Path(name), not the full path).
+    parsed = parse_brand_yaml(text, Path(path.name))  # ConfigError names the problem; not saved
     others = {
         p.brand: other.name
         for other in folder.glob("*.yaml")
         if other.name != path.name
-        for p in parse_brand_yaml(other.read_text(encoding="utf-8"), other)
+        for p in parse_brand_yaml(other.read_text(encoding="utf-8"), Path(other.name))
     }
     clash = sorted(p.brand for p in parsed if p.brand in others)
     if clash:
@@ -128,6 +132,7 @@ def save_prompt(assistant: Assistant, name: str, text: str) -> str:
             f"No prompt {path.name!r}; only existing templates ({prompt_files(assistant)}) "
             "can be edited, because the code chooses which one it renders."
         )
+    check_text(text, "template", "template")
     if not text.strip():
         raise ConfigError(f"{path.name}: the template is empty. Not saved.")
     for sample in PROMPT_SAMPLES:

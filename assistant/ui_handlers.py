@@ -11,9 +11,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from .analysis import Analysis
+from .auth import Access
 from .cases import Match
 from .drafting import Suggestion
-from .errors import InputError
+from .errors import AccessDenied, InputError
+from .feedback_records import ShownSuggestion
+from .inputs import check_text, whole_number
 from .service import Assistant
 from .ui_coaching import CoachView, Fix, apply_fix, coach_view, fix_for
 
@@ -126,8 +129,22 @@ def draft_views(suggestion: Suggestion, brand: str | None, channel: str) -> list
 class Desk:
     """The agent desk's actions; `agent` is the signed-in user (or the signature when local)."""
 
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, access: Access | None = None):
         self.assistant = assistant
+        self.access = access or Access()
+
+    def _shown(self, suggestion_id, user: str | None) -> ShownSuggestion:
+        """The stored suggestion, if it is the user's own: a suggestion belongs to the agent it
+        was drafted for; other agents are refused, trainers may read all."""
+        number = whole_number(suggestion_id, "suggestion_id", minimum=1)
+        shown = self.assistant.store.suggestion(number)
+        if self.access.enabled and shown.agent != user:
+            if self.access.role(user) != "trainer":
+                raise AccessDenied(
+                    f"Suggestion {number} was drafted for another agent; you can send and rate "
+                    "only your own suggestions."
+                )
+        return shown
 
     def channel_limit(self, channel: str) -> int:
         return self.assistant.policies.channel(channel).limit
@@ -175,6 +192,7 @@ class Desk:
         `signature` is the name the drafts sign with; `user` the signed-in agent the feedback
         is recorded for (the signature when nobody signs in).
         """
+        check_text(complaint, "complaint", "complaint", optional=True)
         if not complaint or not complaint.strip():
             raise InputError("The complaint is empty. Paste the customer's message first.")
         brand, customer, signature = brand or None, customer or None, signature or None
@@ -292,8 +310,10 @@ class Desk:
         from (`draft_index`), its coach score and the seconds since the drafts were shown."""
         store = self.assistant.store
         suggested = None
+        draft_index = whole_number(draft_index, "draft_index")
         if suggestion_id is not None:
-            shown = store.suggestion(int(suggestion_id))
+            shown = self._shown(suggestion_id, agent)
+            suggestion_id = shown.id
             if not 0 <= draft_index < len(shown.drafts):
                 raise InputError(
                     f"draft_index {draft_index} is not one of the {len(shown.drafts)} drafts shown."
@@ -326,11 +346,13 @@ class Desk:
         reason: str = "",
         agent: str | None = None,
     ):
-        shown = self.assistant.store.suggestion(int(suggestion_id))
+        shown = self._shown(suggestion_id, agent)
+        draft_index = whole_number(draft_index, "draft_index")
+        thumb = whole_number(thumb, "thumb", minimum=-1)
         if not 0 <= draft_index < len(shown.drafts):
             raise InputError(
                 f"draft_index {draft_index} is not one of the {len(shown.drafts)} drafts shown."
             )
         return self.assistant.store.rate(
-            int(suggestion_id), draft_index, shown.drafts[draft_index], thumb, reason, agent
+            shown.id, draft_index, shown.drafts[draft_index], thumb, reason, agent
         )

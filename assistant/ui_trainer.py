@@ -240,9 +240,10 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
     def on_open(number, request: gr.Request):
         if number is None:
             raise gr.Error("Pick a sent reply from the queue first.")
-        detail = trainer.detail(int(number), username(request))
+        detail = trainer.detail(number, username(request))
         d = detail.defaults
         return (
+            detail.sent.id,
             detail.sent.complaint or "",
             detail.diff,
             detail.sent.final,
@@ -252,7 +253,9 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
             d["severity"],
         )
 
-    detail_outputs = [sent_complaint, diff, sent_final, issue, industry, emotion, severity]
+    # The reply whose tags the dropdowns hold: approving another number is refused.
+    opened = gr.State(None)
+    detail_outputs = [opened, sent_complaint, diff, sent_final, issue, industry, emotion, severity]
     refresh_queue.click(on_queue, None, [queue], api_visibility=PRIVATE)
     queue_tab.select(on_queue, None, [queue], api_visibility=PRIVATE)
     queue.select(pick_row, None, [sent_id], api_visibility=PRIVATE).then(
@@ -261,12 +264,13 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
     open_btn.click(on_open, [sent_id], detail_outputs, api_visibility=PRIVATE)
 
     @shows_errors
-    def on_approve(number, issue_, industry_, emotion_, severity_, request: gr.Request):
+    def on_approve(number, opened_, issue_, industry_, emotion_, severity_, request: gr.Request):
         if number is None:
             raise gr.Error("Pick a sent reply from the queue first.")
         case = trainer.approve(
-            int(number),
+            number,
             username(request),
+            tags_for=opened_,
             issue=issue_,
             industry=industry_,
             emotion=emotion_,
@@ -279,13 +283,13 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
     def on_reject(number, why, request: gr.Request):
         if number is None:
             raise gr.Error("Pick a sent reply from the queue first.")
-        sent = trainer.reject(int(number), why or "", username(request))
+        sent = trainer.reject(number, why or "", username(request))
         rows = queue_rows(trainer.queue(username(request)))
         return f"Rejected #{sent.id}: {sent.note}", rows
 
     approve_btn.click(
         on_approve,
-        [sent_id, issue, industry, emotion, severity],
+        [sent_id, opened, issue, industry, emotion, severity],
         [review_status, queue],
         api_visibility=PRIVATE,
     )

@@ -30,10 +30,15 @@ def test_html_tags_are_stripped_for_the_model():
 
 
 def test_long_paste_is_truncated_with_a_visible_note():
-    cleaned = clean_complaint("word " * 20_000, 50)
+    cleaned = clean_complaint("word " * 3_000, 50)
     assert cleaned.text.endswith(" [...]")
     assert len(cleaned.text) <= 50 + len(" [...]")
-    assert cleaned.notes == ["The complaint has 99,999 characters; the model saw the first 50."]
+    assert cleaned.notes == ["The complaint has 14,999 characters; the model saw the first 50."]
+
+
+def test_a_paste_over_the_limit_is_refused_with_the_limit_named():
+    with pytest.raises(InputError, match="has 100,000 characters; the limit is 20,000"):
+        clean_complaint("word " * 20_000, 50)
 
 
 def test_emoji_only_is_kept_with_a_note():
