@@ -139,7 +139,11 @@ def remedies_text(policy: BrandPolicy, prompts_dir: Path) -> str:
 def _swap_names(text: str, old: str | None, new: str | None) -> str:
     if not old:
         return text
-    return re.sub(rf"\b{re.escape(old)}\b", new or "", text).replace(" ,", ",").strip(" ,–-^")
+    return (
+        re.sub(rf"\b{re.escape(old)}\b", lambda _: new or "", text)
+        .replace(" ,", ",")
+        .strip(" ,–-^")
+    )
 
 
 def adapt_example_reply(example: Case, customer: str | None, agent: str | None) -> str:

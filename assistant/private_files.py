@@ -39,7 +39,7 @@ def export_path(stem: str, suffix: str) -> Path:
     """A new path for an export: a 0700 folder of its own under the temp dir, a random name."""
     remove_old_exports()
     folder = Path(tempfile.mkdtemp(prefix=EXPORT_PREFIX))  # mkdtemp creates it 0700
-    return folder / f"{stem}-{secrets.token_urlsafe(16)}{suffix}"
+    return folder / f"{stem}-{secrets.token_hex(16)}{suffix}"
 
 
 def remove_old_exports(now: float | None = None) -> int:

@@ -233,7 +233,7 @@ class Assistant:
         """Review `reply` against the recovery checklist and the guards -> coaching.Review."""
         from .coaching import coach
 
-        self._check_reply(reply, complaint, channel, brand, customer)
+        customer = self._check_reply(reply, complaint, channel, brand, customer)
         return coach(
             reply,
             complaint,
@@ -256,7 +256,7 @@ class Assistant:
         translate) -> coaching.RewriteResult with before and after scores."""
         from .rewrite import rewrite
 
-        self._check_reply(reply, complaint, channel, brand, customer)
+        customer = self._check_reply(reply, complaint, channel, brand, customer)
         check_text(action, "rewrite action", "name")
         return rewrite(
             action,
@@ -269,14 +269,14 @@ class Assistant:
             generator=self._generator_or_none(),
         )
 
-    def _check_reply(self, reply, complaint, channel, brand, customer) -> None:
+    def _check_reply(self, reply, complaint, channel, brand, customer) -> str | None:
         """The limits of a reply to coach or rewrite, before any work (a 1 MB reply is refused,
-        not rewritten for 40 s while other agents wait)."""
+        not rewritten for 40 s while other agents wait); returns the cleaned customer name."""
         check_text(reply, "reply", "reply")
         check_text(complaint, "complaint", "complaint")
         check_text(channel, "channel", "name")
         check_text(brand, "brand name", "brand", optional=True)
-        clean_name(customer, "customer")
+        return clean_name(customer, "customer")
 
     def _generator_or_none(self):
         try:

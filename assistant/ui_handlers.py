@@ -16,7 +16,7 @@ from .cases import Match
 from .drafting import Suggestion
 from .errors import AccessDenied, InputError
 from .feedback_records import ShownSuggestion
-from .inputs import check_text, whole_number
+from .inputs import check_text, clean_name, whole_number
 from .service import Assistant
 from .ui_coaching import CoachView, Fix, apply_fix, coach_view, fix_for
 
@@ -157,6 +157,8 @@ class Desk:
 
     def review(self, reply: str, complaint: str, channel: str, brand: str | None, customer):
         """coaching.Review of `reply`, or None when the coach module is not installed."""
+        check_text(reply, "reply", "reply")
+        check_text(complaint, "complaint", "complaint")
         if not reply.strip() or not complaint.strip():
             return None
         try:
@@ -174,6 +176,7 @@ class Desk:
         brand: str | None = None,
         customer: str | None = None,
     ) -> CoachView:
+        check_text(channel, "channel", "name")
         limit = self.channel_limit(channel)
         review = self.review(reply or "", complaint or "", channel, brand, customer)
         return coach_view(review, reply or "", limit, channel)
@@ -195,7 +198,8 @@ class Desk:
         check_text(complaint, "complaint", "complaint", optional=True)
         if not complaint or not complaint.strip():
             raise InputError("The complaint is empty. Paste the customer's message first.")
-        brand, customer, signature = brand or None, customer or None, signature or None
+        brand = check_text(brand, "brand name", "brand", optional=True) or None
+        customer, signature = clean_name(customer, "customer"), clean_name(signature, "agent")
         suggestion = None
         for item in self.assistant.suggest_stream(complaint, channel, brand, customer, signature):
             if isinstance(item, Suggestion):
@@ -254,6 +258,7 @@ class Desk:
         customer: str | None = None,
     ):
         """rewrite.RewriteResult for one of rewrite.ACTIONS."""
+        check_text(reply, "reply", "reply", optional=True)
         if not reply or not reply.strip():
             raise InputError("The reply is empty: draft or write one before rewriting it.")
         return self.assistant.rewrite(
@@ -284,6 +289,7 @@ class Desk:
         customer: str | None = None,
     ) -> str:
         """Coach `reply` and apply the one-click fix of its failed `check`."""
+        check_text(check, "check name", "name")
         review = self.review(reply or "", complaint or "", channel, brand, customer)
         finding = review.finding(check) if review is not None else None
         fix = fix_for(finding) if finding is not None else None
@@ -308,6 +314,7 @@ class Desk:
     ):
         """Mark `final` as sent: stores it with its edit distance to the draft the agent started
         from (`draft_index`), its coach score and the seconds since the drafts were shown."""
+        check_text(final, "reply", "reply")
         store = self.assistant.store
         suggested = None
         draft_index = whole_number(draft_index, "draft_index")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -52,3 +53,16 @@ def make_assistant(settings, policies):
         )
 
     return build
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A writable copy of the policy files and prompts, so editors never touch the repo."""
+    data = tmp_path / "data"
+    (data / "brands").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "data/brands/travel.yaml", data / "brands/travel.yaml")
+    shutil.copy(REPO_ROOT / "data/brands/retail.yaml", data / "brands/retail.yaml")
+    for name in ("channels.yaml", "policy_default.yaml"):
+        shutil.copy(REPO_ROOT / "data" / name, data / name)
+    prompts = shutil.copytree(REPO_ROOT / "prompts", tmp_path / "prompts")
+    return data, prompts

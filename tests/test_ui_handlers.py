@@ -1,7 +1,6 @@
 """The app's actions as plain functions (desk, trainer room, access) on the fakes: exact values."""
 
 import json
-import shutil
 
 import pytest
 
@@ -13,7 +12,6 @@ from assistant.auth import (
     parse_users,
     server_options,
 )
-from assistant.config import REPO_ROOT
 from assistant.errors import ConfigError, InputError
 from assistant.testing import SAMPLE_CASES, make_case
 from assistant.ui_coaching import Fix, apply_fix, coach_view, highlight_spans
@@ -23,19 +21,6 @@ from assistant.ui_handlers import REWRITE_LABELS, Desk, DraftResult, analysis_ba
 GOOD = "I'm sorry your Rome flight was cancelled without a word. I'll rebook you now: send us a DM."
 COMPLAINT = "My flight to Rome was cancelled and nobody told me."
 AGENTS = Access.from_users([User("ana", "agent", "pw1"), User("tom", "trainer", "pw2")])
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    """A writable copy of the policy files and prompts, so editors never touch the repo."""
-    data = tmp_path / "data"
-    (data / "brands").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "data/brands/travel.yaml", data / "brands/travel.yaml")
-    shutil.copy(REPO_ROOT / "data/brands/retail.yaml", data / "brands/retail.yaml")
-    for name in ("channels.yaml", "policy_default.yaml"):
-        shutil.copy(REPO_ROOT / "data" / name, data / name)
-    prompts = shutil.copytree(REPO_ROOT / "prompts", tmp_path / "prompts")
-    return data, prompts
 
 
 def drafted(desk, **kwargs) -> tuple[list[str], DraftResult]:
