@@ -135,9 +135,25 @@ def cmd_models(args) -> int:
 @command("brands")
 def cmd_brands(args) -> int:
     from .config import Settings
-    from .policy import load_policies
+    from .policy import add_brand, load_policies
 
-    for name, p in sorted(load_policies(Settings.from_env().data_dir).brands.items()):
+    data_dir = Settings.from_env().data_dir
+    if args.action == "add":
+        row = {
+            "brand": args.name,
+            "industry": args.industry,
+            "handle": args.handle,
+            "currency": args.currency,
+            "remedies": [r.strip() for r in args.remedies.split(",") if r.strip()],
+            "max_credit": args.max_credit,
+            "max_voucher": args.max_voucher,
+            "private_channel": args.private_channel,
+            "notes": args.notes,
+        }
+        path = add_brand(data_dir, row, args.file)
+        print(f"Added {args.name!r} to {path}. New drafts for it follow this policy.")
+        return 0
+    for name, p in sorted(load_policies(data_dir).brands.items()):
         print(
             f"{name:28} {p.industry:22} max {p.max_gesture:g} {p.currency}  {', '.join(p.remedies)}"
         )
@@ -225,7 +241,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", help="list or verify the offline models")
     p.add_argument("action", nargs="?", choices=["list", "verify"], default="list")
 
-    sub.add_parser("brands", help="list the brands and their policies")
+    p = sub.add_parser("brands", help="list the brands and their policies, or add one")
+    p.add_argument("action", nargs="?", choices=["list", "add"], default="list")
+    p.add_argument("--name", help="add: the brand's name, as customers write it")
+    p.add_argument("--industry", help="add: e.g. ecommerce, airline, telecom_isp")
+    p.add_argument("--handle", help="add: its @handle on social media")
+    p.add_argument("--currency", default="EUR", help="add: EUR, USD or GBP (default EUR)")
+    p.add_argument(
+        "--remedies",
+        default="refund_review,escalation",
+        help="add: comma-separated, from refund, refund_review, replacement, repair, credit, "
+        "voucher, fee_waiver, rebooking, callback, escalation",
+    )
+    p.add_argument(
+        "--max-credit", type=float, default=0, help="add: most credit without escalation"
+    )
+    p.add_argument("--max-voucher", type=float, default=0, help="add: most voucher")
+    p.add_argument("--private-channel", default="DM", help="add: DM, private message, e-mail...")
+    p.add_argument("--notes", default="", help="add: one sentence on what agents may not promise")
+    p.add_argument("--file", default="custom", help="add: data/brands/<file>.yaml (default custom)")
 
     p = sub.add_parser("users", help="sign-in users: hash a password for the users file")
     p.add_argument("action", choices=["hash"], help="hash: print a salted scrypt hash")

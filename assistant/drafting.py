@@ -6,6 +6,7 @@ fakes in `testing.py` and the app on the real models.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -136,14 +137,42 @@ def remedies_text(policy: BrandPolicy, prompts_dir: Path) -> str:
     return ", ".join(parts) or "an apology and a follow-up"
 
 
+# A salutation that lost its name ("Dear ,", "Estimada:") reads as a mail-merge error; a plain
+# greeting of the same language replaces it.
+_NAMELESS = re.compile(
+    r"^(?P<pad>[ \t]*)(?P<word>Dear|Estimad[oa]s?|Querid[oa]s?|Cher|Chère|Chers|Liebe[rs]?"
+    r"|Sehr geehrte[rs]?|Gentile|Car[oa]|Prezad[oa]s?)[ \t]*(?P<end>[,:!])",
+    re.M,
+)
+_PLAIN_GREETING = {"Dear": "Hello", "Cher": "Bonjour", "Chère": "Bonjour", "Chers": "Bonjour"}
+
+
+def _plain_greeting(word: str) -> str:
+    if word in _PLAIN_GREETING:
+        return _PLAIN_GREETING[word]
+    if word.startswith(("Estimad", "Querid")):
+        return "Hola"
+    if word.startswith(("Lieb", "Sehr")):
+        return "Hallo"
+    if word.startswith("Prezad"):
+        return "Olá"
+    return "Buongiorno"  # Gentile, Caro, Cara
+
+
+def fix_nameless_salutation(text: str) -> str:
+    """ "Dear," -> "Hello,": a salutation with no name after it, in the reply's language."""
+    return _NAMELESS.sub(lambda m: f"{m['pad']}{_plain_greeting(m['word'])}{m['end']}", text)
+
+
 def _swap_names(text: str, old: str | None, new: str | None) -> str:
     if not old:
         return text
-    return (
+    swapped = (
         re.sub(rf"\b{re.escape(old)}\b", lambda _: new or "", text)
         .replace(" ,", ",")
         .strip(" ,–-^")
     )
+    return fix_nameless_salutation(swapped)
 
 
 def adapt_example_reply(example: Case, customer: str | None, agent: str | None) -> str:
@@ -153,9 +182,20 @@ def adapt_example_reply(example: Case, customer: str | None, agent: str | None) 
     return re.sub(r"\n?\s*[–-]\s*$|\s+\^\s*$", "", reply).strip()
 
 
+def render_fallback(
+    templates: dict, lang: str, key: str, customer: str | None, agent: str | None, private: str
+) -> str:
+    """One trainer-written fallback reply (prompts/fallback.yaml), rendered sandboxed."""
+    greeting = compile_text(templates["greetings"][lang]).render(name=customer) if customer else ""
+    return compile_text(templates[lang][key]).render(
+        greeting=greeting, private=private, signature=f"\n{agent}" if agent else ""
+    )
+
+
 def tidy(text: str) -> str:
-    """A generated reply as the guards see it: no surrounding space or quotes."""
-    return text.strip().strip('"').strip()
+    """A generated reply as the guards see it: no surrounding space or quotes, no nameless
+    "Dear,"."""
+    return fix_nameless_salutation(text.strip().strip('"').strip())
 
 
 def hopeless(text: str, ctx: GuardContext) -> bool:
@@ -290,16 +330,8 @@ class Drafter:
             key = "safety"
         else:
             key = "complaint"
-        greeting = (
-            compile_text(templates["greetings"][lang]).render(name=request.customer)
-            if request.customer
-            else ""
-        )
-        return compile_text(templates[lang][key]).render(
-            greeting=greeting,
-            private=ctx.policy.private_channel if ctx.channel.public else "",
-            signature=f"\n{request.agent}" if request.agent else "",
-        )
+        private = ctx.policy.private_channel if ctx.channel.public else ""
+        return render_fallback(templates, lang, key, request.customer, request.agent, private)
 
     # -- the pipeline ------------------------------------------------------------------------
     def suggest(
@@ -312,8 +344,12 @@ class Drafter:
         started = time.perf_counter()
         rule = self.policies.channel(request.channel)
         policy = self.policies.for_brand(request.brand)
-        request.customer = clean_name(request.customer, "customer")
-        request.agent = clean_name(request.agent, "agent")
+        # A cleaned copy: the caller's Request is never changed.
+        request = dataclasses.replace(
+            request,
+            customer=clean_name(request.customer, "customer"),
+            agent=clean_name(request.agent, "agent"),
+        )
         cleaned = clean_complaint(request.complaint, self.max_complaint_chars)
         analysis = analyse(cleaned.text, request.channel)
         t0 = time.perf_counter()
@@ -349,6 +385,8 @@ class Drafter:
             candidates.append(Candidate(text, checks, score, match.case.id))
         kept = sorted((c for c in candidates if c.passed), key=lambda c: -c.score)
         notes = list(cleaned.notes)
+        if not policy.on_file:
+            notes.append(policy.notes)
         if kept:
             draft, checks, fallback = kept[0].text, kept[0].checks, False
         else:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from .cases import CHANNELS
 from .errors import ConfigError, InputError
 
+CURRENCIES = ("EUR", "USD", "GBP")
 REMEDIES = (
     "refund",
     "refund_review",
@@ -35,6 +35,8 @@ class BrandPolicy:
     max_voucher: float = 0
     private_channel: str = "DM"
     notes: str = ""
+    # False for a brand with no policy file: it gets the conservative default (see for_brand).
+    on_file: bool = True
 
     @property
     def max_gesture(self) -> float:
@@ -66,19 +68,33 @@ class Policies:
             brand.lower()
         )
         if found is None:
-            known = ", ".join(sorted(self.brands)[:8])
-            raise InputError(
-                f"Unknown brand {brand!r}. Known brands include: {known} "
-                f"({len(self.brands)} in all; `assistant brands` lists them), "
-                "or add it to a file in data/brands/."
-            )
+            return unknown_brand_policy(brand, self.default)
         return found
 
     def channel(self, name: str) -> ChannelRule:
         rule = self.channels.get(name)
         if rule is None:
-            raise InputError(f"Unknown channel {name!r}. Choose one of: {', '.join(CHANNELS)}.")
+            known = ", ".join(self.channels)
+            raise InputError(f"Unknown channel {name!r}. Choose one of: {known}.")
         return rule
+
+
+def unknown_brand_policy(brand: str, default: BrandPolicy) -> BrandPolicy:
+    """The policy of a brand with no file: the conservative default (no money, no gestures),
+    replies move to "a private message", and a note says how to add the brand's own policy."""
+    return replace(
+        default,
+        brand=brand,
+        remedies=tuple(r for r in default.remedies if r not in ("refund", "credit", "voucher")),
+        max_credit=0,
+        max_voucher=0,
+        private_channel="private message",
+        notes=(
+            f"No policy on file for {brand}: nothing is promised. Add one with "
+            "`assistant brands add` or the trainer room's brand form."
+        ),
+        on_file=False,
+    )
 
 
 def _policy_from(row: dict, source: Path) -> BrandPolicy:
@@ -151,6 +167,43 @@ def load_channels(data_dir: Path) -> dict[str, ChannelRule]:
     if not channel_path.exists():
         raise ConfigError(f"{channel_path} is missing; it defines the channels and their limits.")
     return {
-        name: ChannelRule(name=name, limit=int(rule["limit"]), public=bool(rule["public"]))
+        name: ChannelRule(
+            name=name,
+            limit=int(rule["limit"]),
+            public=bool(rule["public"]),
+            tokens=int(rule.get("tokens", 200)),
+        )
         for name, rule in (_read_yaml(channel_path) or {}).items()
     }
+
+
+def add_brand(data_dir: Path, row: dict, file_name: str = "custom") -> Path:
+    """Validate a new brand's policy and append it to data/brands/<file_name>.yaml.
+
+    The brand must not exist in any file; `row` has the keys of a policy file entry. Returns the
+    file written. ConfigError (nothing written) names what is wrong.
+    """
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}", file_name or ""):
+        raise ConfigError(f"{file_name!r} is not a plain file name (letters, digits, - and _).")
+    folder = Path(data_dir) / "brands"
+    path = folder / f"{file_name}.yaml"
+    entry = {k: v for k, v in row.items() if v not in (None, "", [])}
+    text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False)
+    [policy] = parse_brand_yaml(text, Path(path.name))
+    if policy.currency not in CURRENCIES:
+        raise ConfigError(
+            f"currency must be one of {', '.join(CURRENCIES)}; it is {policy.currency!r}."
+        )
+    existing = load_policies(data_dir).brands
+    if policy.brand.lower() in {b.lower() for b in existing}:
+        raise ConfigError(f"Brand {policy.brand!r} already has a policy; edit it instead.")
+    folder.mkdir(parents=True, exist_ok=True)
+    old = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Brands added with `assistant brands add`.\n"
+    )
+    path.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+    return path

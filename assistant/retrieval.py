@@ -152,6 +152,26 @@ class CaseIndex:
             if self._faiss is not None:
                 self._faiss.add(vectors)
 
+    def replace(self, case: Case) -> None:
+        """Swap in an edited case by id, under the lock: its vector (when the complaint changed)
+        and its filter columns change with it, so a case moved from es to en is found as en."""
+        positions = [i for i, c in enumerate(self.cases) if c.id == case.id]
+        if not positions:
+            raise InputError(f"Case {case.id!r} is not in the library; add it as a new case.")
+        pos = positions[0]
+        changed = self.cases[pos].complaint != case.complaint
+        vector = embed(self.embedder, [case.complaint])[0] if changed else None
+        with self._lock:
+            self.cases = [*self.cases[:pos], case, *self.cases[pos + 1 :]]
+            if vector is not None:
+                self.vectors = self.vectors.copy()
+                self.vectors[pos] = vector
+                self._faiss = None  # the graph holds the old vector: rebuilt on the next search
+            for name, (codes, vocab) in self._columns.items():
+                codes = codes.copy()
+                codes[pos] = _codes([case], name, vocab)[0]
+                self._columns[name] = (codes, vocab)
+
     def _graph(self):
         if self._faiss is None:
             import faiss

@@ -129,21 +129,11 @@ def tone_rows(cases: list[Case]) -> list[list]:
 def replace_case(assistant: Assistant, case: Case) -> None:
     """Swap an edited case into the running index at once (re-embedding a changed complaint)."""
     index = assistant.index
-    positions = [i for i, c in enumerate(index.cases) if c.id == case.id]
-    if not positions:
-        raise InputError(f"Case {case.id!r} is not in the library; add it as a new case.")
-    pos = positions[0]
-    changed = index.cases[pos].complaint != case.complaint
-    index.cases[pos] = case
     own = assistant.cases
-    if own is not index.cases:
-        for i, c in enumerate(own):
-            if c.id == case.id:
-                own[i] = case
-    if changed and index.approximate:  # the HNSW graph holds the old vector: rebuild it
-        assistant.load_or_build_index(rebuild=True)
-    elif changed:
-        index.vectors[pos] = index.embedder.embed_batch([case.complaint])[0]
+    index.replace(case)
+    for i, c in enumerate(own):
+        if c.id == case.id:
+            own[i] = case
 
 
 def apply_stored_edits(assistant: Assistant) -> int:

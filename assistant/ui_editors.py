@@ -33,6 +33,7 @@ PROMPT_SAMPLES = (
         max_gesture=20.0,
         max_gesture_text="20 USD",
         agent="Ana",
+        channel="twitter",
     ),
     dict(
         agent_label="an agent",
@@ -46,6 +47,7 @@ PROMPT_SAMPLES = (
         max_gesture=0.0,
         max_gesture_text="0 USD",
         agent=None,
+        channel="email",
     ),
 )
 

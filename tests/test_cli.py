@@ -31,7 +31,6 @@ def test_help_does_not_import_torch():
     "args, message",
     [
         (["suggest", "--channel", "fax", "hello there"], "error: Unknown channel 'fax'"),
-        (["suggest", "--brand", "Nope Inc", "my order is late"], "error: Unknown brand 'Nope Inc'"),
         (["suggest", "   "], "error: The complaint is empty or only whitespace"),
     ],
 )
@@ -71,3 +70,26 @@ def test_json_output_of_analyse():
     out = run_cli("analyse", "--json", "--channel", "twitter", "Call me on 555-014-7788 now!!")
     assert out.returncode == 0
     assert json.loads(out.stdout)["private_data"] == ["phone"]
+
+
+def test_brands_add_writes_a_validated_policy(tmp_path, monkeypatch):
+    import shutil
+
+    from assistant.config import REPO_ROOT
+    from assistant.policy import load_policies
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO_ROOT / "data/brands", data / "brands")
+    for name in ("channels.yaml", "policy_default.yaml"):
+        shutil.copy(REPO_ROOT / "data" / name, data / name)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    args = ["brands", "add", "--name", "My Company", "--industry", "ecommerce"]
+    assert cli.main([*args, "--remedies", "refund_review,voucher", "--max-voucher", "10"]) == 0
+    policy = load_policies(data).brands["My Company"]
+    assert (policy.remedies, policy.max_voucher, policy.currency) == (
+        ("refund_review", "voucher"),
+        10.0,
+        "EUR",
+    )
+    assert cli.main(args) == 2  # a second time: it exists
+    assert cli.main(["brands", "add", "--name", "X", "--remedies", "free_money"]) == 2

@@ -109,3 +109,18 @@ def test_embed_sorts_by_length_for_batching_but_keeps_the_callers_order():
     together = embed(embedder, texts, batch_size=2)
     assert embedder.calls == 2  # two batches: ["short", "middle..."], then the long one
     assert np.array_equal(together, embedder.embed_batch(texts))
+
+
+def test_replacing_a_case_refreshes_its_vector_and_filter_columns():
+    from assistant.testing import HashingEmbedder, make_case
+
+    cases = [
+        make_case(id="a", language="es", complaint="mi vuelo fue cancelado"),
+        make_case(id="b", language="en", complaint="my parcel is lost"),
+    ]
+    index = CaseIndex.build(cases, HashingEmbedder())
+    assert [m.case.id for m in index.search("vuelo", 1, filters={"language": "es"})] == ["a"]
+    index.replace(make_case(id="a", language="en", complaint="my flight was cancelled"))
+    assert index.search("vuelo", 2, filters={"language": "es"}) == []
+    [hit] = index.search("my flight was cancelled", 1, filters={"language": "en"})
+    assert (hit.case.id, round(hit.score, 3)) == ("a", 1.0)

@@ -282,8 +282,9 @@ def test_resume_continues_to_the_same_result(tmp_path, base_folder, real_rows):
 
 @pytest.mark.model
 def test_the_shipped_adapter_drafts_a_guarded_reply():
+    from test_real_models import assert_shown_was_checked
+
     from assistant import Assistant, Settings
-    from assistant.guards import passed
 
     assistant = Assistant(Settings.from_env(model="smollm2-135m-care", candidates=2))
     result = assistant.suggest(
@@ -293,5 +294,5 @@ def test_the_shipped_adapter_drafts_a_guarded_reply():
     )
     assert result.model == "smollm2-135m-care"
     assert result.draft.strip()
-    assert passed(result.checks)  # a drafted reply that passed every guard, or the fallback
+    assert_shown_was_checked(result)
     assert "07700 900123" not in result.draft

@@ -471,6 +471,15 @@ def test_prompt_editor_validates_before_saving(make_assistant, data_copy):
     assert path.read_text(encoding="utf-8").endswith("Be brief.")
 
 
+def test_the_prompt_editor_saves_every_shipped_template_as_it_is(make_assistant, data_copy):
+    data, prompts = data_copy
+    trainer = Trainer(make_assistant([GOOD], data_dir=data, prompts_dir=prompts))
+    names = trainer.prompt_files()
+    assert names == ["draft_system.j2", "rewrite_translate.j2"]
+    for name in names:
+        assert trainer.save_prompt(name, trainer.read_prompt(name, None), None) == name
+
+
 def test_word_diff_reads_in_chunks():
     assert word_diff(
         "Hello Ana, your refund is on its way.", "Hello Ana, your refund review is on its way."
