@@ -21,6 +21,7 @@ from .cases import PUBLIC_CHANNELS
 from .classifiers import PatternSet, lexicon, load_model, load_profanity_model
 from .config import REPO_ROOT
 from .language import detect_language
+from .money import amounts as find_amounts
 from .pii import find_private_data
 
 
@@ -86,9 +87,6 @@ _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _SHOUT = re.compile(r"[!?]{2,}")
-_MONEY = re.compile(
-    r"[$£€]\s?(\d[\d,.]*)|(\d[\d,.]*)\s?(?:€|euros?|dollars?|pounds?|dólares)", re.I
-)
 
 
 def _hits(patterns: PatternSet, text: str, label: str) -> list[str]:
@@ -376,7 +374,7 @@ def _severity(kind: str, text: str, emotions: dict[str, float], sensitive: list[
     if kind != "complaint":
         return 1
     serious = {"bereavement", "safety", "fraud", "health", "legal_threat", "discrimination"}
-    amounts = [m.group(1) or m.group(2) for m in _MONEY.finditer(text)]
+    amounts = [a.number for a in find_amounts(text)]
     big = any(_number(a) >= 100 for a in amounts)
     if set(sensitive) & serious or big:
         return 3

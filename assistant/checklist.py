@@ -18,6 +18,7 @@ from functools import lru_cache
 from .analysis import QUOTED, Analysis
 from .classifiers import Hit, lexicon, table
 from .guards import Check
+from .money import amounts as find_amounts
 from .policy import BrandPolicy, ChannelRule
 
 STATUSES = ("pass", "fail", "n/a")
@@ -331,18 +332,13 @@ _no_over_promise_phrases = _fault_check(
     {"over_promise": "promises what may not be in your gift"},
     "promises only what it can keep",
 )
-_AMOUNT = re.compile(
-    r"[$£€]\s?(\d[\d,.]*\d|\d)|(\d[\d,.]*\d|\d)\s?(?:€|euros?|dollars?|pounds?)", re.I
-)
 
 
 def _amounts(text: str) -> dict[str, Hit]:
     found = {}
-    for m in _AMOUNT.finditer(text):
-        digits = (
-            re.sub(r"[.,]\d{2}$", "", m.group(1) or m.group(2)).replace(",", "").replace(".", "")
-        )
-        found.setdefault(digits, Hit("amount", m.start(), m.end(), m.group()))
+    for m in find_amounts(text):
+        digits = re.sub(r"[.,]\d{2}$", "", m.number).replace(",", "").replace(".", "")
+        found.setdefault(digits, Hit("amount", m.start, m.end, m.text))
     return found
 
 

@@ -18,6 +18,7 @@ import yaml
 from .cases import Case, words
 from .config import REPO_ROOT
 from .language import LANGUAGE_NAMES, same_language
+from .money import amounts as find_amounts
 from .pii import find_private_data
 from .policy import BrandPolicy, ChannelRule
 
@@ -60,11 +61,6 @@ _META = re.compile(
     r"^\s*(?:here(?:'s| is) (?:a|the|my|your) (?:reply|response|draft)|reply:|response:|draft:"
     r"|sure[,!]|certainly[,!]|of course[,!])|\[(?:your|customer|agent|name|brand)[^\]]*\]"
     r"|\{\{?\s*\w+\s*\}?\}|<\|",
-    re.I,
-)
-_MONEY = re.compile(
-    r"(?P<pre>[$£€])\s?(?P<a>\d[\d,.]*)|(?P<b>\d[\d,.]*)\s?(?P<post>[$£€]|usd|eur|gbp|dollars?|euros?"
-    r"|pounds?|dólares|libras)\b",
     re.I,
 )
 # First-person offers in the four languages; an amount in such a sentence is a promise.
@@ -129,22 +125,11 @@ _ALWAYS_OK = {
 }
 
 
-def _amount(text: str) -> float | None:
-    cleaned = text.rstrip(".,")
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", cleaned):
-        cleaned = re.sub(r"[.,]", "", cleaned)
-    cleaned = cleaned.replace(",", ".")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
 # Words that make an amount in a complaint a charge (refundable when the policy allows refunds)
 # or a demand (never refundable just because the customer named it).
 _CHARGE = re.compile(
     r"\b(?:charg|paid|paying|pay(?:ing)? for|bought|spent|purchas|bill|cost|price|fee|debit|deduct"
-    r"|taken|took|held|cobr|pag[oóu]|compr"
+    r"|taken|took|held|cobr|pag[oóu]|compr|subscri|suscri|abonn|abbonament|assinatura"
     r"|cargo|factur|débit|pay[ée]|prélev|abgebucht|bezahlt|berechnet|rechnung|gebühr)",
     re.I,
 )
@@ -162,7 +147,7 @@ def charged_amounts(complaint: str) -> set[float]:
         text = sentence.group()
         if _DEMAND.search(text) or not _CHARGE.search(text):
             continue
-        amounts.update(_amount(m.group("a") or m.group("b")) for m in _MONEY.finditer(text))
+        amounts.update(a.value for a in find_amounts(text))
     return amounts
 
 
@@ -222,21 +207,19 @@ def check_policy(reply: str, ctx: GuardContext) -> Check:
         text = sentence.group()
         if not _OFFER.search(text):
             continue
-        for m in _MONEY.finditer(text):
-            value = _amount(m.group("a") or m.group("b"))
+        for found in find_amounts(text):
+            value, start, end = found.value, found.start, found.end
             if value is None or value <= policy.max_gesture:
                 continue
             if _is_charge(value, complaint_amounts, ctx.complaint) and policy.allows("refund"):
                 continue  # refunding charges the customer named is within a refund policy
-            if policy.allows("refund_review") and _under_review(text, m.start(), m.end()):
+            if policy.allows("refund_review") and _under_review(text, start, end):
                 continue  # putting an amount under review promises no money
-            if _DECLINED.search(text[: m.start()]) or _DECLINED_AFTER.search(text[m.end() :]):
+            if _DECLINED.search(text[:start]) or _DECLINED_AFTER.search(text[end:]):
                 continue
-            span = (sentence.start() + m.start(), sentence.start() + m.end())
+            span = (sentence.start() + start, sentence.start() + end)
             limit = f"{policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "nothing"
-            return Check(
-                "policy", False, f"offers {m.group().strip()}; the policy allows {limit}", span
-            )
+            return Check("policy", False, f"offers {found.text}; the policy allows {limit}", span)
     if not policy.allows("refund"):
         m = _FULL_REFUND.search(reply)
         if m and "review" not in reply[m.start() : m.end() + 12].lower():

@@ -192,3 +192,18 @@ def test_an_amount_under_review_or_declined_is_not_an_offer(ctx):
     assert failed("For the 400 EUR fare, I've opened a refund review.", context) == []
     assert failed("600 EUR isn't something I can offer, but I'll escalate it.", context) == []
     assert failed("I've opened a refund review and added a 400 EUR credit.", context) == ["policy"]
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("Offer 50 USD or €29.97, not £1,020.", [50.0, 29.97, 1020.0]),
+        ("3.000 € y 1.020,50 € y 20 dólares", [3000.0, 1020.5, 20.0]),
+        ("I've added a $25. Thanks", [25.0]),
+    ],
+)
+def test_one_money_parser_reads_every_form_the_guards_and_coach_meet(text, values):
+    from assistant.money import amounts
+
+    assert [a.value for a in amounts(text)] == values
+    assert all(not a.text.endswith((".", ",")) for a in amounts(text))
