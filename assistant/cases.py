@@ -312,6 +312,15 @@ def load_split(data_dir: Path) -> set[str]:
     return set(json.loads(path.read_text(encoding="utf-8"))["test"])
 
 
+def kept_test_ids(data_dir: Path) -> list[str]:
+    """The ids a split must keep in test: split.json's `kept` (the first split's test cases)."""
+    path = Path(data_dir) / "split.json"
+    if not path.exists():
+        return []
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    return list(stored.get("kept", stored["test"]))
+
+
 def stratified_split(cases: Sequence[Case], test_share: float = 0.2) -> set[str]:
     """Test ids, stratified by language and, within each language, by industry and issue.
 
@@ -330,6 +339,49 @@ def stratified_split(cases: Sequence[Case], test_share: float = 0.2) -> set[str]
         )
         test.update(c.id for i, c in enumerate(ordered) if i % step == step // 2)
     return test
+
+
+def brand_split(
+    cases: Sequence[Case], kept: Iterable[str] = (), test_share: float = 0.2
+) -> tuple[list[str], set[str]]:
+    """Test brands and test ids for a split by brand: every case of a test brand is a test case,
+    so evaluation measures companies the train split never showed.
+
+    The brands of the `kept` ids are test brands (the earlier split's test cases stay test).
+    Then, per industry (brands in the order of a hash of their name), brands join the test split
+    until it holds `test_share` of the industry's cases, keeping at least two brands in train;
+    then each language gets brands until it has `test_share` of its cases (at least 30) in test.
+    """
+    kept = set(kept)
+    by_brand: dict[str, list[Case]] = {}
+    for case in cases:
+        by_brand.setdefault(case.brand, []).append(case)
+    test = {c.brand for c in cases if c.id in kept}
+
+    def share(members: Sequence[str], key) -> tuple[int, int]:
+        group = [c for b in members for c in by_brand[b] if key(c)]
+        return sum(c.brand in test for c in group), len(group)
+
+    ordered = sorted(by_brand, key=lambda b: hashlib.sha256(b.encode()).hexdigest())
+    for industry in sorted({c.industry for c in cases}):
+        members = [b for b in ordered if by_brand[b][0].industry == industry]
+        for brand in members:
+            inside, total = share(members, lambda c: True)
+            train_brands = [b for b in members if b not in test]
+            if inside >= test_share * total or len(train_brands) <= 2:
+                break
+            test.add(brand)
+    for language in sorted({c.language for c in cases}):
+        need = lambda total: max(30, test_share * total)  # noqa: E731
+        for brand in ordered:
+            inside, total = share(ordered, lambda c, lang=language: c.language == lang)
+            if inside >= min(need(total), total):
+                break
+            industry = by_brand[brand][0].industry
+            peers = [b for b in ordered if by_brand[b][0].industry == industry and b not in test]
+            if brand not in test and len(peers) > 2 and by_brand[brand][0].language == language:
+                test.add(brand)
+    return sorted(test), {c.id for c in cases if c.brand in test}
 
 
 def library_checksum(cases: Iterable[Case]) -> str:

@@ -10,19 +10,24 @@ from collections.abc import Sequence
 from .cases import CHANNELS, EMOTIONS, INDUSTRIES, ISSUES, SENSITIVE, TWITTER_LIMIT, Case, words
 from .pii import find_private_data
 
-# The minimums the library promises (issue 3 and data/README.md). Per-value floors are set so
-# every value has enough cases to retrieve from and to measure on (about 5 in the test split).
+# The minimums the library promises (issue 13 and data/README.md): every industry has enough
+# cases to retrieve a same-trade neighbour from, every situation enough to learn and measure,
+# channels follow real volume (twitter and chat the most), and a sixth of the library is not
+# English, with every language written natively.
 MINIMUMS: dict[str, dict[str, int]] = {
-    "industry": {value: 20 for value in INDUSTRIES},
-    "issue": {value: 20 for value in ISSUES if value not in ("question", "noise")},
-    "channel": {value: 60 for value in CHANNELS},
-    "emotion": {value: 20 for value in EMOTIONS if value != "neutral"},
-    "sensitive": {value: 10 for value in SENSITIVE},
-    "language": {"es": 80, "fr": 20, "de": 20},
-    "kind": {"question": 5, "noise": 5, "praise": 20},
+    "industry": {value: 80 for value in INDUSTRIES},
+    "issue": {value: 100 for value in ISSUES},
+    "channel": {"twitter": 1500, "chat": 1200, "email": 800, "facebook": 700, "review": 500},
+    "emotion": {value: 100 for value in EMOTIONS},
+    "sensitive": {value: 80 for value in SENSITIVE},
+    "language": {"es": 400, "pt": 300, "it": 300, "fr": 150, "de": 150},
+    "kind": {"question": 150, "noise": 100, "praise": 200},
 }
-TOTAL_MINIMUM = 600
-TEST_MINIMUM = 120
+TOTAL_MINIMUM = 6000
+TEST_MINIMUM = 600
+NON_ENGLISH_SHARE = 0.15
+SARCASM_PER_CHANNEL = 25
+OPENING_SHARE = 0.02
 
 
 def facet_counts(cases: Sequence[Case]) -> dict[str, Counter]:
@@ -45,6 +50,15 @@ def shortfalls(cases: Sequence[Case]) -> list[str]:
     ]
     if len(cases) < TOTAL_MINIMUM:
         problems.append(f"{len(cases)} cases in all, at least {TOTAL_MINIMUM} required")
+    other = sum(v for k, v in counts["language"].items() if k != "en")
+    if other < NON_ENGLISH_SHARE * len(cases):
+        problems.append(f"{other} cases not in English; at least {NON_ENGLISH_SHARE:.0%} required")
+    sarcasm = Counter(c.channel for c in cases if c.emotion == "sarcasm")
+    problems += [
+        f"sarcasm on {ch}: {sarcasm[ch]} cases, at least {SARCASM_PER_CHANNEL} required"
+        for ch in CHANNELS
+        if sarcasm[ch] < SARCASM_PER_CHANNEL
+    ]
     return problems
 
 
@@ -56,11 +70,29 @@ def private_data_in_gold(cases: Sequence[Case]) -> list[str]:
     ]
 
 
-def over_length(cases: Sequence[Case]) -> list[str]:
+def over_length(cases: Sequence[Case], limits: dict[str, int] | None = None) -> list[str]:
+    """Gold replies over their channel's limit (twitter's 280 when no limits are given), and
+    twitter complaints over 280 (a tweet cannot be longer)."""
+    limits = limits or {"twitter": TWITTER_LIMIT}
     return [
-        f"{c.id}: twitter reply has {len(c.reply)} characters"
+        f"{c.id}: {c.channel} reply has {len(c.reply)} characters; the limit is {limits[c.channel]}"
         for c in cases
-        if c.channel == "twitter" and len(c.reply) > TWITTER_LIMIT
+        if c.channel in limits and len(c.reply) > limits[c.channel]
+    ] + [
+        f"{c.id}: twitter complaint has {len(c.complaint)} characters"
+        for c in cases
+        if c.channel == "twitter" and len(c.complaint) > TWITTER_LIMIT
+    ]
+
+
+def repeated_openings(cases: Sequence[Case], share: float = OPENING_SHARE) -> list[str]:
+    """Gold-reply openings (first three words after a greeting) used by more than `share` of
+    the library: the sign of a template."""
+    limit = share * len(cases)
+    return [
+        f"opening {opening!r} starts {n} gold replies; at most {limit:.0f} allowed"
+        for opening, n in diversity(cases, top=20)["top_openings"]
+        if n > limit
     ]
 
 
@@ -114,14 +146,17 @@ def policy_breaches(cases: Sequence[Case], policies) -> list[str]:
     return problems
 
 
-def gate_problems(cases: Sequence[Case]) -> list[str]:
+def gate_problems(cases: Sequence[Case], policies=None) -> list[str]:
     """Every quality gate that needs no model; [] when the library is sound."""
+    limits = {name: rule.limit for name, rule in policies.channels.items()} if policies else None
     return (
         shortfalls(cases)
         + private_data_in_gold(cases)
-        + over_length(cases)
+        + over_length(cases, limits)
         + same_moves(cases)
         + exact_duplicates(cases)
+        + repeated_openings(cases)
+        + (policy_breaches(cases, policies) if policies else [])
     )
 
 
@@ -133,11 +168,14 @@ def diversity(cases: Sequence[Case], top: int = 8) -> dict:
         tokens = words(case.reply)
         grams.update(tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2))
         first = re.sub(
-            r"^(hi|hello|hola|bonjour|hallo|dear)\b[^,.!]*[,.!]\s*",
+            r"^(hi|hello|hey|hola|bonjour|hallo|dear|olá|ola|ciao|buongiorno|buenas|guten tag"
+            r"|estimad[oa]|querid[oa]|cher|chère|liebe[r]?|caro|cara|gentile|prezad[oa])\b"
+            r"[^,.!:]*[,.!:]\s*",
             "",
             case.reply.strip(),
             flags=re.I,
         )
+        first = re.sub(r"^[A-ZÀ-Ý][\w'’-]+\s*[,–—]\s*", "", first)  # "Marcus, ..." / "Ana – ..."
         openings[" ".join(words(first)[:3])] += 1
     total = sum(grams.values())
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .cases import load_library, stratified_split, write_jsonl
+from .cases import brand_split, kept_test_ids, load_library, write_jsonl
 from .config import Settings
 from .library_checks import diversity, facet_counts, gate_problems
 
@@ -36,7 +36,9 @@ def stats(args, settings: Settings) -> int:
 
 def validate(args, settings: Settings) -> int:
     cases = load_library(settings.data_dir)
-    problems = gate_problems(cases)
+    from .policy import load_policies
+
+    problems = gate_problems(cases, load_policies(settings.data_dir))
     for problem in problems:
         print(problem)
     print(f"{len(cases)} cases, {len(problems)} problems")
@@ -57,16 +59,23 @@ def check(args, settings: Settings) -> int:
 
 
 def split(args, settings: Settings) -> int:
-    cases = load_library(settings.data_dir)
-    test = sorted(stratified_split(cases))
+    """Split by brand (cases.brand_split), keeping the earlier split's test ids in test."""
+    cases = [c for c in load_library(settings.data_dir) if c.source == "library"]
+    kept = kept_test_ids(settings.data_dir)
+    brands, test = brand_split(cases, kept)
     path = settings.data_dir / "split.json"
-    path.write_text(
-        json.dumps(
-            {"strata": ["language", "industry", "issue"], "test_share": 0.2, "test": test}, indent=1
-        )
-        + "\n"
+    stored = {
+        "rule": "by brand: every case of a test brand is a test case (cases.brand_split)",
+        "test_share": 0.2,
+        "kept": sorted(kept),
+        "test_brands": brands,
+        "test": sorted(test),
+    }
+    path.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(
+        f"Wrote {path}: {len(test)} test cases from {len(brands)} brands, "
+        f"{len(cases) - len(test)} train"
     )
-    print(f"Wrote {path}: {len(test)} test, {len(cases) - len(test)} train")
     return 0
 
 
