@@ -29,37 +29,11 @@ GROUPS = ("agent", "brand", "week")
 
 # -- edit distance ------------------------------------------------------------------------------
 def levenshtein(a: str, b: str) -> int:
-    """Character edit distance (insert, delete, substitute), bit-parallel (Myers/Hyyrö).
+    """Character edit distance (insert, delete, substitute), by rapidfuzz (C++, bit-parallel):
+    two 2,500-character e-mails compare in microseconds."""
+    from rapidfuzz.distance import Levenshtein
 
-    A textbook table is O(len(a) * len(b)) Python steps: two 2,500-character e-mails took
-    seconds. Here the columns are bits of one Python integer, so it is O(len(a)) big-int steps.
-    """
-    if len(a) < len(b):
-        a, b = b, a
-    m = len(b)
-    if m == 0:
-        return len(a)
-    masks: dict[str, int] = {}
-    for i, ch in enumerate(b):
-        masks[ch] = masks.get(ch, 0) | (1 << i)
-    full = (1 << m) - 1
-    top = 1 << (m - 1)
-    pv, mv, score = full, 0, m
-    for ch in a:
-        eq = masks.get(ch, 0)
-        xv = eq | mv
-        xh = ((((eq & pv) + pv) & full) ^ pv) | eq
-        ph = (mv | ~(xh | pv)) & full
-        mh = pv & xh
-        if ph & top:
-            score += 1
-        elif mh & top:
-            score -= 1
-        ph = ((ph << 1) | 1) & full
-        mh = (mh << 1) & full
-        pv = (mh | ~(xv | ph)) & full
-        mv = ph & xv
-    return score
+    return Levenshtein.distance(a, b)
 
 
 def edit_ratio(suggested: str, final: str) -> float:

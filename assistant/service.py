@@ -36,14 +36,21 @@ class Assistant:
         policies: Policies | None = None,
         ranker: Ranker | None = None,
         persist_index: bool = True,
+        store=None,
+        index: CaseIndex | None = None,
     ):
+        """Every part may be passed in (tests pass fakes from assistant.testing); what is not
+        passed is built from `settings` on first use."""
         self.settings = settings or Settings()
         self._embedder = embedder
         self._generator = generator
         self._cases = list(cases) if cases is not None else None
         self._policies = policies
         self._ranker = ranker
-        self._index: CaseIndex | None = None
+        self._index: CaseIndex | None = index
+        self._store = store
+        if index is not None and cases is None:
+            self._cases = index.cases
         self._drafter: Drafter | None = None
         self.persist_index = persist_index
 
@@ -287,7 +294,7 @@ class Assistant:
     @property
     def store(self):
         """The feedback store (SQLite under settings.home), opened on first use."""
-        if getattr(self, "_store", None) is None:
+        if self._store is None:
             from .feedback import FeedbackStore
 
             self._store = FeedbackStore(self.settings.feedback_db)
