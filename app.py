@@ -9,7 +9,7 @@ See docs/app.md for the rooms, the sign-in format and the API.
 import sys
 
 from assistant import Assistant, AssistantError, Settings
-from assistant.ui import build_app, launch_options
+from assistant.app.page import build_app, launch_options
 
 if __name__ == "__main__":
     try:

@@ -1,10 +1,10 @@
 """Offline agent coaching and reply suggestions for customer care."""
 
-from .analysis import Analysis, analyse
-from .cases import Case, Match, load_library
-from .config import Settings
-from .drafting import Candidate, Drafter, Request, Suggestion
-from .errors import (
+from assistant.coach.analysis import Analysis, analyse
+from assistant.coach.guards import Check, GuardContext, run_guards
+from assistant.config import Settings
+from assistant.drafting.pipeline import Candidate, Drafter, Request, Suggestion
+from assistant.errors import (
     AssistantError,
     CaseLibraryError,
     ConfigError,
@@ -13,9 +13,9 @@ from .errors import (
     ModelError,
     StoreError,
 )
-from .guards import Check, GuardContext, run_guards
-from .retrieval import CaseIndex, Embedder
-from .service import Assistant
+from assistant.library.cases import Case, Match, load_library
+from assistant.retrieval.index import CaseIndex, Embedder
+from assistant.service import Assistant
 
 __all__ = [
     "Analysis",

@@ -13,16 +13,21 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .analysis import Analysis, analyse
-from .cases import Case, load_library
-from .config import Settings
-from .drafting import Drafter, Ranker, Request, Suggestion, simple_rank
-from .errors import IndexMismatchError
-from .generation import Generator, TransformersGenerator
-from .inputs import check_text, clean_name
-from .models import adapter_for, embedder_folder, load_manifests, resolve_generator
-from .policy import Policies, load_policies
-from .retrieval import CaseIndex, Embedder, SentenceTransformerEmbedder
+from assistant.backends.generation import Generator, TransformersGenerator
+from assistant.backends.models import (
+    adapter_for,
+    embedder_folder,
+    load_manifests,
+    resolve_generator,
+)
+from assistant.coach.analysis import Analysis, analyse
+from assistant.config import Settings
+from assistant.drafting.pipeline import Drafter, Ranker, Request, Suggestion, simple_rank
+from assistant.errors import IndexMismatchError
+from assistant.library.cases import Case, load_library
+from assistant.library.policy import Policies, load_policies
+from assistant.retrieval.index import CaseIndex, Embedder, SentenceTransformerEmbedder
+from assistant.text.inputs import check_text, clean_name
 
 
 class Assistant:
@@ -72,7 +77,7 @@ class Assistant:
         path = self.settings.feedback_db
         if not path.exists():
             return []
-        from .feedback import FeedbackStore
+        from assistant.store.sqlite import FeedbackStore
 
         return getattr(FeedbackStore(path), method)()
 
@@ -97,8 +102,8 @@ class Assistant:
     @property
     def generator(self) -> Generator:
         if self._generator is None and self.settings.backend == "llama.cpp":
-            from .generation_llamacpp import LlamaCppGenerator
-            from .models import gguf_path
+            from assistant.backends.llamacpp import LlamaCppGenerator
+            from assistant.backends.models import gguf_path
 
             s = self.settings
             path = gguf_path(s.model, s.models_dir, s.cache_dir)
@@ -119,7 +124,7 @@ class Assistant:
     def ranker(self) -> Ranker:
         if self._ranker is None:
             try:
-                from .coaching import rank_score
+                from assistant.coach.review import rank_score
 
                 self._ranker = rank_score
             except ImportError:
@@ -198,7 +203,7 @@ class Assistant:
 
     def _checked(self, request: Request) -> Request:
         """Refuse bad input before any model loads (a typo should not cost a model load)."""
-        from .inputs import clean_complaint
+        from assistant.text.inputs import clean_complaint
 
         check_text(request.channel, "channel", "name")
         check_text(request.brand, "brand name", "brand", optional=True)
@@ -210,7 +215,7 @@ class Assistant:
         return request
 
     def analyse(self, complaint: str, channel: str = "twitter") -> Analysis:
-        from .inputs import clean_complaint
+        from assistant.text.inputs import clean_complaint
 
         check_text(channel, "channel", "name")
         self.policies.channel(channel)
@@ -238,7 +243,7 @@ class Assistant:
         customer: str | None = None,
     ):
         """Review `reply` against the recovery checklist and the guards -> coaching.Review."""
-        from .coaching import coach
+        from assistant.coach.review import coach
 
         customer = self._check_reply(reply, complaint, channel, brand, customer)
         return coach(
@@ -261,7 +266,7 @@ class Assistant:
     ):
         """Apply a rewrite action (warmer, shorter, formal, ownership, no_policy_speak,
         translate) -> coaching.RewriteResult with before and after scores."""
-        from .rewrite import rewrite
+        from assistant.coach.rewrite import rewrite
 
         customer = self._check_reply(reply, complaint, channel, brand, customer)
         check_text(action, "rewrite action", "name")
@@ -295,7 +300,7 @@ class Assistant:
     def store(self):
         """The feedback store (SQLite under settings.home), opened on first use."""
         if self._store is None:
-            from .feedback import FeedbackStore
+            from assistant.store.sqlite import FeedbackStore
 
             self._store = FeedbackStore(self.settings.feedback_db)
         return self._store

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .cases import Case, words
+from assistant.library.cases import Case, words
 
 
 class HashingEmbedder:
@@ -149,7 +149,7 @@ class MemoryStore:
     one suite against both."""
 
     def __init__(self):
-        from .feedback import _check_case, _check_names
+        from assistant.store.sqlite import _check_case, _check_names
 
         self._check_case, self._check_names = _check_case, _check_names
         self._suggestions: list = []
@@ -160,15 +160,15 @@ class MemoryStore:
 
     @staticmethod
     def _now(when=None) -> str:
-        from .feedback import _stamp
+        from assistant.store.sqlite import _stamp
 
         return _stamp(when)
 
     def record_suggestion(self, complaint, channel, brand, drafts, case_ids, model, fallback,
                           customer=None, agent=None, when=None) -> int:  # fmt: skip
-        from .errors import InputError
-        from .feedback_records import ShownSuggestion
-        from .inputs import check_text
+        from assistant.errors import InputError
+        from assistant.store.records import ShownSuggestion
+        from assistant.text.inputs import check_text
 
         if not drafts:
             raise InputError("A suggestion needs at least one draft; got none.")
@@ -185,7 +185,7 @@ class MemoryStore:
         return number
 
     def suggestion(self, suggestion_id: int):
-        from .errors import InputError
+        from assistant.errors import InputError
 
         if not 1 <= suggestion_id <= len(self._suggestions):
             raise InputError(
@@ -202,10 +202,10 @@ class MemoryStore:
         from dataclasses import replace as copy
         from datetime import datetime
 
-        from .errors import InputError
-        from .feedback_figures import levenshtein
-        from .feedback_records import SentReply
-        from .inputs import check_text
+        from assistant.errors import InputError
+        from assistant.store.figures import levenshtein
+        from assistant.store.records import SentReply
+        from assistant.text.inputs import check_text
 
         check_text(final, "reply", "reply")
         if not final.strip():
@@ -247,14 +247,14 @@ class MemoryStore:
             return row
 
     def sent_reply(self, sent_id: int):
-        from .errors import InputError
+        from assistant.errors import InputError
 
         if not 1 <= sent_id <= len(self._sent):
             raise InputError(f"No sent reply with id {sent_id!r}. Refresh the review queue.")
         return self._sent[sent_id - 1]
 
     def sent_replies(self, status=None) -> list:
-        from .errors import InputError
+        from assistant.errors import InputError
 
         if status not in (None, "pending", "approved", "rejected"):
             raise InputError(f"Unknown status {status!r}; use pending, approved or rejected.")
@@ -266,9 +266,9 @@ class MemoryStore:
     def rate(self, suggestion_id, draft_index, draft, thumb, reason="", agent=None, when=None):
         from dataclasses import replace as copy
 
-        from .errors import InputError
-        from .feedback_records import Rating
-        from .inputs import check_text
+        from assistant.errors import InputError
+        from assistant.store.records import Rating
+        from assistant.text.inputs import check_text
 
         if thumb not in (1, -1):
             raise InputError(f"thumb must be 1 (up) or -1 (down); it is {thumb!r}.")
@@ -293,7 +293,7 @@ class MemoryStore:
         return [r for r in self._ratings if not suggestion_id or r.suggestion_id == suggestion_id]
 
     def _pending(self, sent_id: int):
-        from .errors import InputError
+        from assistant.errors import InputError
 
         sent = self.sent_reply(sent_id)
         if sent.status != "pending":
@@ -310,8 +310,8 @@ class MemoryStore:
         return self._sent[sent_id - 1]
 
     def approve(self, sent_id: int, case: Case, trainer=None) -> Case:
-        from .errors import InputError
-        from .feedback import _approved_copy
+        from assistant.errors import InputError
+        from assistant.store.sqlite import _approved_copy
 
         case = _approved_copy(case)
         self._check_case(case)
@@ -324,8 +324,8 @@ class MemoryStore:
         return case
 
     def reject(self, sent_id: int, note: str, trainer=None):
-        from .errors import InputError
-        from .inputs import check_text
+        from assistant.errors import InputError
+        from assistant.text.inputs import check_text
 
         check_text(note, "note", "reason", optional=True)
         if not note or not note.strip():
@@ -334,8 +334,8 @@ class MemoryStore:
             return self._decide(sent_id, status="rejected", note=note.strip(), decided_by=trainer)
 
     def save_case(self, case: Case, kind: str, author=None) -> Case:
-        from .errors import InputError
-        from .feedback import _approved_copy
+        from assistant.errors import InputError
+        from assistant.store.sqlite import _approved_copy
 
         if kind not in ("added", "edited"):
             raise InputError(f"kind must be 'added' or 'edited'; it is {kind!r}.")
@@ -363,8 +363,8 @@ class MemoryStore:
         return [c for kind, c in self._cases.values() if kind == "edited"]
 
     def figures(self, by: str = "agent"):
-        from . import feedback_figures
-        from .errors import InputError
+        from assistant.errors import InputError
+        from assistant.store import figures as feedback_figures
 
         if by not in feedback_figures.GROUPS:
             raise InputError(
@@ -373,11 +373,11 @@ class MemoryStore:
         return feedback_figures.figures(self.suggestions(), self.sent_replies(), by)
 
     def rows(self, table: str) -> list[dict]:
-        from .feedback import FeedbackStore
+        from assistant.store.sqlite import FeedbackStore
 
         return FeedbackStore.rows(self, table)
 
     def export(self, table: str, path):
-        from .feedback_figures import write_rows
+        from assistant.store.figures import write_rows
 
         return write_rows(self.rows(table), path)

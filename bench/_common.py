@@ -64,9 +64,9 @@ def peak_rss_mib() -> float:
 
 def test_complaints(n: int | None = None):
     """(assistant settings' cases, test split) with the test cases in the eval's order."""
-    from assistant.cases import load_library
     from assistant.config import Settings
-    from assistant.evaluation import select_test_cases
+    from assistant.library.cases import load_library
+    from assistant.offline.evaluation import select_test_cases
 
     settings = Settings.from_env()
     cases = load_library(settings.data_dir)

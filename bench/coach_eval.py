@@ -4,7 +4,7 @@
     .venv/bin/python bench/coach_eval.py --split train         # where the rules are tuned
     .venv/bin/python bench/coach_eval.py --write docs/coach.md # refresh the doc's table
 
-The test split is `data/split.json` when it exists, else `assistant.cases.stratified_split`
+The test split is `data/split.json` when it exists, else `assistant.library.cases.stratified_split`
 computed in memory (same ids either way once the file is written from the same library).
 Lexicons and thresholds are tuned on the train split only; the test split is for reporting.
 """
@@ -22,8 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.analysis import SARCASM_THRESHOLD, analyse  # noqa: E402
-from assistant.cases import (  # noqa: E402
+from assistant.coach.analysis import SARCASM_THRESHOLD, analyse  # noqa: E402
+from assistant.coach.review import _analysis, coach, detect_moves  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.errors import CaseLibraryError, InputError  # noqa: E402
+from assistant.library.cases import (  # noqa: E402
     MOVES,
     SENSITIVE,
     WANTS,
@@ -34,10 +37,7 @@ from assistant.cases import (  # noqa: E402
     stratified_split,
     validate_row,
 )
-from assistant.coaching import _analysis, coach, detect_moves  # noqa: E402
-from assistant.config import Settings  # noqa: E402
-from assistant.errors import CaseLibraryError, InputError  # noqa: E402
-from assistant.policy import load_policies  # noqa: E402
+from assistant.library.policy import load_policies  # noqa: E402
 
 # The labelled sarcasm sets the sarcasm model learns from; `check` is held out for reporting.
 SARCASM_TRAINING = ("tune", "train_a", "train_b")
@@ -230,7 +230,7 @@ def report(result: dict, split: str, n_cases: int, n_library: int, skipped: int)
 
 def train(cases: list[Case], out: Path, data_dir: Path) -> dict:
     """Fit the optional models on the train split and export the profanity model."""
-    from assistant.classifiers import export_profanity_model, train_text_model
+    from assistant.coach.classifiers import export_profanity_model, train_text_model
 
     train_cases = [c for c in cases if c.split == "train"]
     texts = [c.complaint for c in train_cases]
@@ -307,7 +307,7 @@ def sarcasm_cv(cases: list[Case], repeats: int = 3) -> str:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    from assistant.classifiers import feature_matrix
+    from assistant.coach.classifiers import feature_matrix
     from assistant.service import Assistant
 
     train_cases = [c for c in cases if c.split == "train"]
@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.train:
         trained = train(cases, settings.models_dir / "coach", settings.data_dir)
         print(json.dumps(trained, indent=1), file=sys.stderr)
-        from assistant.classifiers import load_model, load_profanity_model
+        from assistant.coach.classifiers import load_model, load_profanity_model
 
         load_model.cache_clear()
         load_profanity_model.cache_clear()

@@ -78,7 +78,7 @@ def prompts_for(model_name: str, rows: int) -> list:
     """`rows` real drafting conversations: one test complaint with its top retrieved examples."""
     from _common import test_complaints
 
-    from assistant.drafting import Request
+    from assistant.drafting.pipeline import Request
     from assistant.service import Assistant
     from assistant.testing import ScriptedGenerator
 
@@ -230,8 +230,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     header("decode speed")
 
+    from assistant.backends.models import gguf_path, resolve_generator
     from assistant.config import Settings
-    from assistant.models import gguf_path, resolve_generator
 
     (np_bw, torch_bw), noise = quietest(
         lambda: (numpy_bandwidth(), torch_bandwidth(args.threads)), args.attempts

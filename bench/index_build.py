@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     header("index build")
 
     from assistant.config import Settings
-    from assistant.retrieval import CaseIndex
+    from assistant.retrieval.index import CaseIndex
     from assistant.service import Assistant
 
     cases, _ = test_complaints()

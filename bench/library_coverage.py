@@ -24,8 +24,8 @@ from _common import cpu_model
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.cases import load_library  # noqa: E402
-from assistant.retrieval import embed  # noqa: E402
+from assistant.library.cases import load_library  # noqa: E402
+from assistant.retrieval.index import embed  # noqa: E402
 
 
 def coverage(data_dir: Path) -> dict:

@@ -115,13 +115,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     header("retrieval")
     if args.ef_construction:
-        from assistant import retrieval as index_module
+        from assistant.retrieval import index as index_module
 
         index_module.HNSW_EF_CONSTRUCTION = args.ef_construction
         print(f"   HNSW efConstruction {args.ef_construction}")
 
     from assistant.config import Settings
-    from assistant.retrieval import CaseIndex, embed
+    from assistant.retrieval.index import CaseIndex, embed
     from assistant.service import Assistant
 
     library, split = test_complaints()

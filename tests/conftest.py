@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.config import REPO_ROOT
-from assistant.policy import BrandPolicy, load_policies
+from assistant.library.policy import BrandPolicy, load_policies
 from assistant.testing import SAMPLE_CASES, HashingEmbedder, ScriptedGenerator
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from assistant.analysis import analyse
-from assistant.classifiers import (
+from assistant.coach.analysis import analyse
+from assistant.coach.classifiers import (
     HASH_BUCKETS,
     PatternSet,
     TextModel,

@@ -76,7 +76,7 @@ def test_brands_add_writes_a_validated_policy(tmp_path, monkeypatch):
     import shutil
 
     from assistant.config import REPO_ROOT
-    from assistant.policy import load_policies
+    from assistant.library.policy import load_policies
 
     data = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data/brands", data / "brands")

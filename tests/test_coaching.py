@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from assistant.analysis import analyse
 from assistant.cli import main
-from assistant.coaching import coach, detect_moves, rank_score
+from assistant.coach.analysis import analyse
+from assistant.coach.review import coach, detect_moves, rank_score
 from assistant.errors import InputError
 from assistant.testing import SAMPLE_CASES
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from assistant.cases import stratified_split
 from assistant.cli import build_parser, main
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.eval_report import summarise, to_markdown
-from assistant.evaluation import eval_cli, evaluate, select_test_cases
-from assistant.policy import load_policies
+from assistant.library.cases import stratified_split
+from assistant.library.policy import load_policies
+from assistant.offline.evaluation import eval_cli, evaluate, select_test_cases
+from assistant.offline.report import summarise, to_markdown
 from assistant.service import Assistant
 from assistant.testing import SAMPLE_CASES, HashingEmbedder, ScriptedGenerator, make_case
 

@@ -10,14 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from assistant.errors import InputError, StoreError
-from assistant.feedback import (
-    SMALL_EDIT_RATIO,
-    FeedbackStore,
-    FigureRow,
-    edit_ratio,
-    iso_week,
-    levenshtein,
-)
+from assistant.store.figures import SMALL_EDIT_RATIO, FigureRow, edit_ratio, iso_week, levenshtein
+from assistant.store.sqlite import FeedbackStore
 from assistant.testing import SAMPLE_CASES, make_case
 
 MONDAY = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # ISO week 2025-W10

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.guards import GuardContext, check_example_copy, passed, run_guards
+from assistant.coach.guards import GuardContext, check_example_copy, passed, run_guards
 from assistant.testing import SAMPLE_CASES
 
 
@@ -203,7 +203,7 @@ def test_an_amount_under_review_or_declined_is_not_an_offer(ctx):
     ],
 )
 def test_one_money_parser_reads_every_form_the_guards_and_coach_meet(text, values):
-    from assistant.money import amounts
+    from assistant.text.money import amounts
 
     assert [a.value for a in amounts(text)] == values
     assert all(not a.text.endswith((".", ",")) for a in amounts(text))

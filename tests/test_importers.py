@@ -4,7 +4,7 @@ import json
 import pytest
 
 from assistant.errors import CaseLibraryError, InputError
-from assistant.importers import export_cases, import_cases, to_dataset
+from assistant.library.importers import export_cases, import_cases, to_dataset
 from assistant.testing import SAMPLE_CASES
 
 

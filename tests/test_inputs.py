@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.errors import InputError
-from assistant.inputs import clean_complaint, clean_name
+from assistant.text.inputs import clean_complaint, clean_name
 
 
 @pytest.mark.parametrize("raw", ["", "   \n\t ", None])

@@ -5,21 +5,21 @@ from collections import Counter
 
 import pytest
 
-from assistant.cases import brand_split, load_library, load_split
+from assistant.coach.guards import policy_breaches
 from assistant.config import REPO_ROOT
-from assistant.library_checks import (
+from assistant.library.cases import brand_split, load_library, load_split
+from assistant.library.checks import (
     MINIMUMS,
     TEST_MINIMUM,
     diversity,
     exact_duplicates,
     over_length,
-    policy_breaches,
     private_data_in_gold,
     repeated_openings,
     same_moves,
     shortfalls,
 )
-from assistant.policy import load_policies
+from assistant.library.policy import load_policies
 
 DATA = REPO_ROOT / "data"
 
@@ -73,7 +73,7 @@ def test_ids_are_slice_names_and_numbers(cases):
 
 
 def test_gold_replies_are_in_the_complaint_language(cases):
-    from assistant.language import same_language
+    from assistant.text.language import same_language
 
     assert [c.id for c in cases if not same_language(c.reply, c.language)] == []
 
@@ -104,7 +104,7 @@ def test_diversity_shows_no_template(cases):
 
 
 def test_minimums_cover_every_listed_facet():
-    from assistant.cases import INDUSTRIES, ISSUES, SENSITIVE
+    from assistant.library.cases import INDUSTRIES, ISSUES, SENSITIVE
 
     assert len(MINIMUMS["industry"]) == len(INDUSTRIES) >= 40
     assert len(MINIMUMS["issue"]) == len(ISSUES) == 17
@@ -117,7 +117,7 @@ def test_no_near_duplicate_complaints_by_embedding_across_the_whole_library(case
     """Cosine >= 0.95 between any two complaints, in any two files: one pass over the vectors
     the app's own index holds (built once, with a progress bar, and cached)."""
     from assistant import Assistant
-    from assistant.library_checks import near_duplicates
+    from assistant.library.checks import near_duplicates
 
     index = Assistant().load_or_build_index(progress=True)
     by_id = {c.id: i for i, c in enumerate(index.cases)}

@@ -3,8 +3,8 @@
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.backends.models import load_manifests, resolve_generator, verify
 from assistant.errors import ModelError
-from assistant.models import load_manifests, resolve_generator, verify
 
 pytestmark = pytest.mark.model
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import IndexMismatchError, InputError
-from assistant.retrieval import CaseIndex
+from assistant.retrieval.index import CaseIndex
 from assistant.testing import SAMPLE_CASES, HashingEmbedder, make_case
 
 
@@ -84,7 +84,7 @@ def test_filters_see_cases_added_after_the_first_filtered_search(index):
 
 
 def test_filtered_graph_search_keeps_only_allowed_rows(monkeypatch):
-    import assistant.retrieval as retrieval
+    import assistant.retrieval.index as retrieval
 
     cases = [
         make_case(
@@ -102,7 +102,7 @@ def test_filtered_graph_search_keeps_only_allowed_rows(monkeypatch):
 
 
 def test_embed_sorts_by_length_for_batching_but_keeps_the_callers_order():
-    from assistant.retrieval import embed
+    from assistant.retrieval.index import embed
 
     embedder = HashingEmbedder()
     texts = ["a much longer complaint about a lost bag", "short", "middle length text"]

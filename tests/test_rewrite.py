@@ -2,8 +2,8 @@
 
 import pytest
 
+from assistant.coach.rewrite import ACTIONS, rewrite
 from assistant.errors import InputError
-from assistant.rewrite import ACTIONS, rewrite
 from assistant.testing import SAMPLE_CASES, ScriptedGenerator
 
 ROSA = SAMPLE_CASES[1]

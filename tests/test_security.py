@@ -12,13 +12,13 @@ import pytest
 from hostile import TEXTS, WRONG_TYPES
 
 from assistant import cli
-from assistant.auth import Access, Throttle, User, hash_password, parse_users
+from assistant.app.auth import Access, Throttle, User, hash_password, parse_users
+from assistant.app.curation import Trainer
+from assistant.app.editors import PROMPT_SAMPLES
+from assistant.app.handlers import Desk
 from assistant.errors import AccessDenied, ConfigError, InputError
-from assistant.inputs import LIMITS
-from assistant.prompts import compile_text, render, validate_template
-from assistant.ui_curation import Trainer
-from assistant.ui_editors import PROMPT_SAMPLES
-from assistant.ui_handlers import Desk
+from assistant.text.inputs import LIMITS
+from assistant.text.prompts import compile_text, render, validate_template
 
 GOOD = "I'm sorry your Rome flight was cancelled without a word. I'll rebook you now: send us a DM."
 COMPLAINT = "My flight to Rome was cancelled and nobody told me."
@@ -80,7 +80,7 @@ def test_exports_have_unguessable_private_names_and_no_served_folder(make_assist
     assert stat.S_IMODE(first.stat().st_mode) == 0o600
     assert stat.S_IMODE(first.parent.stat().st_mode) == 0o700
     assert not first.is_relative_to(assistant.settings.home)
-    from assistant.ui import launch_options
+    from assistant.app.page import launch_options
 
     assert "allowed_paths" not in launch_options(assistant, TEAM, env={})
 
@@ -135,7 +135,7 @@ def test_the_real_sign_in_route_is_throttled_by_client_address(make_assistant):
     from fastapi.testclient import TestClient
     from gradio.routes import App
 
-    from assistant.ui import build_app, launch_options
+    from assistant.app.page import build_app, launch_options
 
     assistant = make_assistant([GOOD])
     access = Access.from_users([User("ana", "agent", "pw1")])
@@ -292,7 +292,7 @@ def _outcome(call) -> str:
 @pytest.fixture
 def endpoints(make_assistant, data_copy):
     """The named API endpoints of the real app, as the functions Gradio calls."""
-    from assistant.ui import build_app
+    from assistant.app.page import build_app
 
     data, prompts = data_copy
     assistant = make_assistant([GOOD], data_dir=data, prompts_dir=prompts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import InputError
-from assistant.feedback import FeedbackStore
+from assistant.store.sqlite import FeedbackStore
 from assistant.testing import SAMPLE_CASES, MemoryStore
 
 DRAFTS = ["Sorry about Rome; I'll rebook you now. DM us.", "I'm on it: DM us your booking."]

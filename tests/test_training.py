@@ -7,10 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.drafting import Request
+from assistant.drafting.pipeline import Request
 from assistant.errors import InputError
-from assistant.testing import SAMPLE_CASES, make_case
-from assistant.training import (
+from assistant.offline.training import (
     IGNORE,
     TrainConfig,
     TrainingExample,
@@ -18,6 +17,7 @@ from assistant.training import (
     step_order,
     tokenize_example,
 )
+from assistant.testing import SAMPLE_CASES, make_case
 
 # t-003 is a test case: it must never be trained on nor shown as a worked example.
 CASES = [
@@ -180,7 +180,7 @@ def test_target_loss_equals_the_models_own_masked_loss():
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from assistant.training import TokenizedExample, target_loss
+    from assistant.offline.training import TokenizedExample, target_loss
 
     torch.manual_seed(0)
     tiny = LlamaForCausalLM(
@@ -203,7 +203,7 @@ def test_target_loss_equals_the_models_own_masked_loss():
 def test_resume_refuses_a_checkpoint_from_another_plan(tmp_path):
     import torch
 
-    from assistant.training import _load_checkpoint
+    from assistant.offline.training import _load_checkpoint
 
     folder = tmp_path / "checkpoints" / "step-00010"
     folder.mkdir(parents=True)
@@ -215,7 +215,7 @@ def test_resume_refuses_a_checkpoint_from_another_plan(tmp_path):
 
 
 def test_resume_after_a_finished_run_refuses_to_train_again(tmp_path):
-    from assistant.training import TokenizedExample, train
+    from assistant.offline.training import TokenizedExample, train
 
     (tmp_path / "adapter_model.safetensors").write_bytes(b"finished")
     row = TokenizedExample("c-1", [1, 2, 3], [IGNORE, 2, 3])
@@ -226,8 +226,8 @@ def test_resume_after_a_finished_run_refuses_to_train_again(tmp_path):
 # -- the real small model ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def base_folder():
+    from assistant.backends.models import resolve_generator
     from assistant.config import Settings
-    from assistant.models import resolve_generator
 
     settings = Settings()
     return resolve_generator("smollm2-135m", settings.models_dir, settings.cache_dir)[1]
@@ -249,7 +249,7 @@ def real_rows(make_assistant, base_folder):
 
 @pytest.mark.model
 def test_two_real_lora_steps_write_an_adapter(tmp_path, base_folder, real_rows):
-    from assistant.training import train
+    from assistant.offline.training import train
 
     config = TrainConfig(batch_size=2, epochs=1.0, save_every=1)
     result = train(base_folder, real_rows, tmp_path / "adapter", config, progress=False)
@@ -265,7 +265,7 @@ def test_two_real_lora_steps_write_an_adapter(tmp_path, base_folder, real_rows):
 def test_resume_continues_to_the_same_result(tmp_path, base_folder, real_rows):
     from safetensors.torch import load_file
 
-    from assistant.training import train
+    from assistant.offline.training import train
 
     config = TrainConfig(batch_size=2, epochs=1.0)
     whole = train(base_folder, real_rows, tmp_path / "whole", config, progress=False)

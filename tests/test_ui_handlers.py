@@ -4,19 +4,19 @@ import json
 
 import pytest
 
-from assistant.analysis import Analysis
-from assistant.auth import (
+from assistant.app.auth import (
     Access,
     AccessDenied,
     User,
     parse_users,
     server_options,
 )
+from assistant.app.coaching import Fix, apply_fix, coach_view, highlight_spans
+from assistant.app.curation import Trainer, apply_stored_edits, word_diff
+from assistant.app.handlers import REWRITE_LABELS, Desk, DraftResult, analysis_badges
+from assistant.coach.analysis import Analysis
 from assistant.errors import ConfigError, InputError
 from assistant.testing import SAMPLE_CASES, make_case
-from assistant.ui_coaching import Fix, apply_fix, coach_view, highlight_spans
-from assistant.ui_curation import Trainer, apply_stored_edits, word_diff
-from assistant.ui_handlers import REWRITE_LABELS, Desk, DraftResult, analysis_badges
 
 GOOD = "I'm sorry your Rome flight was cancelled without a word. I'll rebook you now: send us a DM."
 COMPLAINT = "My flight to Rome was cancelled and nobody told me."
@@ -120,7 +120,7 @@ def test_rate_a_draft(make_assistant):
 
 # -- coaching views and one-click fixes ------------------------------------------------------------
 def _review(score, *findings):
-    from assistant.coaching import Finding, Review
+    from assistant.coach.review import Finding, Review
 
     return Review(score, {}, [Finding(*f) for f in findings], Analysis(language="en"))
 
@@ -241,7 +241,7 @@ def test_real_coach_feeds_the_view_and_fixes_raise_the_score(make_assistant):
 
 
 def test_rewrite_buttons_use_the_rewrite_module(make_assistant):
-    from assistant.rewrite import ACTIONS
+    from assistant.coach.rewrite import ACTIONS
 
     desk = Desk(make_assistant([GOOD]))
     long = "Thank you for reaching out to us about this. We value your feedback. " + GOOD
@@ -317,7 +317,7 @@ def test_agents_are_refused_every_trainer_action(make_assistant):
 
 def test_page_errors_are_escaped_toasts():
     gr = pytest.importorskip("gradio")
-    from assistant.ui_common import shows_errors
+    from assistant.app.common import shows_errors
 
     @shows_errors
     def handler():
@@ -547,7 +547,7 @@ def test_binding_defaults_to_loopback_and_refuses_an_open_network():
 
 def test_the_app_builds_with_a_named_endpoint_per_action(make_assistant):
     pytest.importorskip("gradio")
-    from assistant.ui import build_app, launch_options
+    from assistant.app.page import build_app, launch_options
 
     assistant = make_assistant([GOOD])
     demo = build_app(assistant, AGENTS)

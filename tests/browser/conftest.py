@@ -39,8 +39,8 @@ def app(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (make browser-deps)")
     from assistant import Assistant, Settings
-    from assistant.auth import Access, User
-    from assistant.ui import build_app, launch_options
+    from assistant.app.auth import Access, User
+    from assistant.app.page import build_app, launch_options
 
     shared = Settings.from_env().home
     home = tmp_path_factory.mktemp("home")

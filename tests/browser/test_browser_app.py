@@ -79,7 +79,7 @@ def _open_tab(page, *names: str) -> None:
 
 def _coach_installed() -> bool:
     try:
-        import assistant.coaching  # noqa: F401
+        import assistant.coach.review  # noqa: F401
     except ModuleNotFoundError:
         return False
     return True

@@ -1,0 +1,445 @@
+"""`assistant train`: tune a small drafting model with LoRA on the library's train split.
+
+Every training example is shaped exactly like a drafting request at inference: the case's nearest
+*train* neighbour (never itself, never a test case) is the worked example, `Drafter.conversation`
+builds [system, example complaint, example reply, new complaint], and the case's gold reply is the
+target. The loss covers only the target tokens and the end-of-turn token, so the model learns to
+write the reply, not to predict the prompt.
+
+    config = TrainConfig()
+    examples = build_examples(assistant)                # TrainingExample per train case
+    rows = [tokenize_example(tokenizer, e, config.max_length) for e in examples]
+    result = train(base_folder, rows, Path("models/adapters/x"), config)
+
+The loop is plain PyTorch (no Trainer): float32 on CPU, seeded, gradient accumulation, a cosine
+schedule, checkpoints every `save_every` steps that `resume=True` continues from.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.backends.generation import Conversation
+from assistant.coach.analysis import analyse
+from assistant.drafting.pipeline import Request
+from assistant.errors import AssistantError, InputError, ModelError
+from assistant.text.inputs import clean_complaint, clean_name
+
+# The LoRA targets: every attention and MLP projection of a Llama-style block (SmolLM2, Qwen2).
+PROJECTIONS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+# Label value the loss ignores (PyTorch's cross-entropy default).
+IGNORE = -100
+# Words dropped per step when an example does not fit: about one token per word, plus one so
+# the loop always makes progress.
+_TRIM_SLACK = 1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: float = 1.0
+    learning_rate: float = 2e-4
+    rank: int = 16
+    alpha: int = 32  # LoRA scale alpha/rank = 2, the usual choice for r=16
+    dropout: float = 0.05
+    target_modules: tuple[str, ...] = PROJECTIONS
+    # Examples per optimizer step, reached by gradient accumulation over one example at a time
+    # (one row per forward pass needs no padding, and a ~400-token row already fills 2 cores).
+    batch_size: int = 8
+    # Long e-mails (a ~170-token system prompt, the complaint, a ~250-token gold reply) do not
+    # fit 512: of 490 train cases, 47 were skipped and 292 had the worked example shortened.
+    # At 640, 4 are skipped and 158 shortened. Only the worked example is ever cut.
+    max_length: int = 640
+    warmup_share: float = 0.05  # of the optimizer steps, linear warm-up before the cosine decay
+    max_grad_norm: float = 1.0
+    save_every: int = 10  # optimizer steps between checkpoints (a step took 70-290 s here)
+    keep_checkpoints: int = 2
+    seed: int = 0
+    threads: int = 2
+
+    def validate(self) -> None:
+        if self.epochs <= 0:
+            raise InputError(f"epochs must be greater than 0. Currently, epochs is {self.epochs}.")
+        for name in ("batch_size", "max_length", "save_every", "rank", "threads"):
+            if getattr(self, name) < 1:
+                raise InputError(
+                    f"{name} must be greater than 0. Currently, {name} is {getattr(self, name)}."
+                )
+
+
+@dataclass
+class TrainingExample:
+    case_id: str
+    example_id: str  # the retrieved train neighbour shown as the worked example
+    conversation: Conversation  # exactly what Drafter.suggest would send the generator
+    target: str  # the case's gold reply
+
+
+@dataclass
+class TokenizedExample:
+    case_id: str
+    input_ids: list[int]
+    labels: list[int]  # IGNORE over the prompt, the token ids over target + end of turn
+    trimmed: bool = False  # the worked example was shortened to fit max_length
+
+
+@dataclass
+class TrainResult:
+    out: Path
+    steps: int
+    examples: int
+    losses: list[float]  # mean target-token loss of each optimizer step
+    seconds: float  # wall time of this run (not counting earlier runs before a resume)
+    sha256: str  # of adapter_model.safetensors, for the manifest ("" when not finished)
+    resumed_from: int = 0  # the checkpoint step this run started from
+    finished: bool = True  # False when `stop_after` ended the run before the last step
+
+
+# -- examples ----------------------------------------------------------------------------------
+def build_examples(assistant, limit: int | None = None) -> list[TrainingExample]:
+    """One example per train case (in id order), built the way `Drafter.suggest` prompts."""
+    drafter = assistant.drafter
+    policies = assistant.policies
+    train_cases = sorted((c for c in assistant.cases if c.split == "train"), key=lambda c: c.id)
+    if limit is not None:
+        if limit < 1:
+            raise InputError(f"--limit must be greater than 0. Currently, limit is {limit}.")
+        # A seeded sample, not the first N ids: a quick run then sees several industries.
+        train_cases = sorted(
+            random.Random(0).sample(train_cases, min(limit, len(train_cases))), key=lambda c: c.id
+        )
+    examples = []
+    for case in train_cases:
+        # Same brand rule as `assistant eval`: a brand without a policy file drafts as default.
+        brand = case.brand if case.brand in policies.brands else None
+        request = Request(
+            case.complaint,
+            case.channel,
+            brand,
+            clean_name(case.customer, "customer"),
+            clean_name(case.agent, "agent"),
+        )
+        text = clean_complaint(case.complaint, drafter.max_complaint_chars).text
+        analysis = analyse(text, case.channel)
+        matches = drafter.retrieve(
+            text, analysis, filters={"split": "train"}, exclude_ids=[case.id], channel=case.channel
+        )
+        if not matches:
+            continue  # a library of one train case: nothing to show as the example
+        example = matches[0].case
+        if example.id == case.id or example.split != "train":  # the index filter failed us
+            raise AssistantError(
+                f"Retrieval for train case {case.id!r} returned {example.id!r} "
+                f"(split {example.split!r}); rebuild the index with `assistant index build`."
+            )
+        policy = policies.for_brand(brand)
+        conversation = drafter.conversation(request, example, policy, analysis, text)
+        examples.append(TrainingExample(case.id, example.id, conversation, case.reply))
+    return examples
+
+
+def _encode(tokenizer, conversation: Conversation) -> list[int]:
+    # Rendered and tokenized exactly as TransformersGenerator does at inference.
+    text = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
+    return list(tokenizer(text)["input_ids"])
+
+
+def tokenize_example(
+    tokenizer, example: TrainingExample, max_length: int
+) -> TokenizedExample | None:
+    """Prompt ids masked with IGNORE, then the target + end-of-turn ids; None if it cannot fit.
+
+    When too long, words are cut from the end of the worked example (its reply first when that
+    is the longer message); the system prompt, the new complaint and the target are never cut.
+    """
+    target = list(
+        tokenizer(example.target + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
+    )
+    conversation = [dict(m) for m in example.conversation]
+    prompt = _encode(tokenizer, conversation)
+    trimmed = False
+    while len(prompt) + len(target) > max_length:
+        over = len(prompt) + len(target) - max_length
+        words = {i: conversation[i]["content"].split() for i in (1, 2)}
+        longest = max((1, 2), key=lambda i: len(words[i]))
+        if len(words[longest]) <= 1:
+            return None  # the new complaint or the target alone is too long
+        keep = max(1, len(words[longest]) - over - _TRIM_SLACK)
+        conversation[longest]["content"] = " ".join(words[longest][:keep])
+        prompt = _encode(tokenizer, conversation)
+        trimmed = True
+    return TokenizedExample(
+        example.case_id, prompt + target, [IGNORE] * len(prompt) + target, trimmed
+    )
+
+
+# -- training ----------------------------------------------------------------------------------
+def step_order(count: int, steps: int, batch_size: int, seed: int) -> list[list[int]]:
+    """Example indices for every optimizer step: a fresh seeded shuffle per pass over the data."""
+    order: list[int] = []
+    epoch = 0
+    while len(order) < steps * batch_size:
+        ids = list(range(count))
+        random.Random(seed * 1_000 + epoch).shuffle(ids)
+        order += ids
+        epoch += 1
+    return [order[i * batch_size : (i + 1) * batch_size] for i in range(steps)]
+
+
+def target_loss(model, row: TokenizedExample):
+    """Mean cross-entropy over the target tokens (and end of turn) of one example.
+
+    The same value as passing `labels` to the model, but the 49k-word output layer runs only
+    over the target's positions (`logits_to_keep`): the prompt is ~75% of every row and that
+    layer ~20% of the model's work per position, so this saves about a sixth of each step.
+    """
+    import torch
+
+    prompt = next(i for i, label in enumerate(row.labels) if label != IGNORE)
+    ids = torch.tensor([row.input_ids])
+    # Logits at position p predict token p + 1: keep the positions prompt-1 .. end-1.
+    logits = model(input_ids=ids, logits_to_keep=len(row.input_ids) - prompt + 1).logits
+    return torch.nn.functional.cross_entropy(logits[0, :-1].float(), ids[0, prompt:])
+
+
+def _checkpoints(out: Path) -> list[Path]:
+    return sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
+
+
+def _save_checkpoint(
+    model, optimizer, scheduler, step: int, losses, out: Path, keep: int, plan: dict
+) -> None:
+    import torch
+
+    folder = out / "checkpoints" / f"step-{step:05d}"
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    torch.save(
+        {
+            "step": step,
+            "losses": losses,
+            "optimizer": optimizer.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "rng": torch.get_rng_state(),
+            "plan": plan,
+        },
+        tmp / "state.pt",
+    )
+    # Renamed only when complete, so a run killed mid-save never leaves a half checkpoint.
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    for old in _checkpoints(out)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_checkpoint(
+    model, optimizer, scheduler, folder: Path, plan: dict
+) -> tuple[int, list[float]]:
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    state = torch.load(folder / "state.pt", weights_only=False)
+    if "plan" in state and state["plan"] != plan:
+        # Another example count, batch or length makes another data order: not a continuation.
+        raise InputError(
+            f"The checkpoint {folder} was written for {state.get('plan')}, but this run is "
+            f"{plan}. Resume with the same --epochs and --limit (and library), or drop --resume."
+        )
+    set_peft_model_state_dict(model, load_file(str(folder / "adapter_model.safetensors")))
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    torch.set_rng_state(state["rng"])
+    return int(state["step"]), list(state["losses"])
+
+
+def train(
+    base: Path,
+    rows: list[TokenizedExample],
+    out: Path,
+    config: TrainConfig | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    stop_after: int | None = None,
+    base_name: str | None = None,
+) -> TrainResult:
+    """LoRA-tune the causal LM in `base` on `rows`; the adapter lands in `out`.
+
+    `stop_after` ends the run once that many optimizer steps are done, leaving a checkpoint
+    and no adapter (`finished` is False); `resume=True` later continues exactly where it was.
+    `base_name` is written into adapter_config.json instead of this machine's cache path.
+    """
+    config = config or TrainConfig()
+    config.validate()
+    if not rows:
+        raise InputError("No training examples: the library has no usable train cases.")
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, get_cosine_schedule_with_warmup
+
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    out = Path(out)
+    if resume and not _checkpoints(out) and (out / "adapter_model.safetensors").exists():
+        # Without this, --resume after a finished run would silently train it all again.
+        raise InputError(
+            f"{out} holds a finished adapter and no checkpoint: nothing to resume. "
+            "Drop --resume to train again from scratch, or pass another --out."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        # float32: CPUs without AVX512-BF16 emulate bf16 matmuls, several times slower.
+        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+    except OSError as exc:
+        raise ModelError(f"Could not load the base model from {base}: {exc}.") from exc
+    lora = LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        lora_dropout=config.dropout,
+        target_modules=list(config.target_modules),
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(model, lora)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
+    steps = max(1, math.ceil(config.epochs * len(rows) / config.batch_size))
+    scheduler = get_cosine_schedule_with_warmup(
+        optimizer, math.ceil(config.warmup_share * steps), steps
+    )
+    start, losses = 0, []
+    plan_key = {
+        "examples": len(rows),
+        "steps": steps,
+        "batch_size": config.batch_size,
+        "seed": config.seed,
+    }
+    found = _checkpoints(out)
+    if resume and found:
+        start, losses = _load_checkpoint(model, optimizer, scheduler, found[-1], plan_key)
+        print(f"Resuming from {found[-1]} (step {start} of {steps}).", file=sys.stderr)
+    elif resume:
+        print(f"No checkpoint in {out / 'checkpoints'}; starting from step 0.", file=sys.stderr)
+    plan = step_order(len(rows), steps, config.batch_size, config.seed)
+    started = time.perf_counter()
+    model.train()
+    bar = range(start, steps)
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(bar, desc="Training", unit="step", initial=start, total=steps)
+    for step in bar:
+        total = 0.0
+        for index in plan[step]:
+            loss = target_loss(model, rows[index])
+            (loss / len(plan[step])).backward()
+            total += float(loss.detach())
+        torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        losses.append(round(total / len(plan[step]), 4))
+        if progress:
+            bar.set_postfix(loss=f"{losses[-1]:.3f}", lr=f"{scheduler.get_last_lr()[0]:.1e}")
+        stopping = stop_after is not None and step + 1 >= stop_after and step + 1 < steps
+        if step + 1 < steps and ((step + 1) % config.save_every == 0 or stopping):
+            _save_checkpoint(
+                model,
+                optimizer,
+                scheduler,
+                step + 1,
+                losses,
+                out,
+                config.keep_checkpoints,
+                plan_key,
+            )
+        if stopping:
+            seconds = time.perf_counter() - started
+            return TrainResult(out, steps, len(rows), losses, seconds, "", start, finished=False)
+    seconds = time.perf_counter() - started
+    # Loading ignores this field; a manifest name reads better than a cache path.
+    model.peft_config["default"].base_model_name_or_path = base_name or str(base)
+    # No embedding layers are tuned; saying so also skips peft's hub lookup of the base config.
+    model.save_pretrained(out, save_embedding_layers=False)
+    (out / "README.md").unlink(missing_ok=True)  # peft's stub card; CARD.md is the real one
+    shutil.rmtree(out / "checkpoints", ignore_errors=True)  # finished: keep the folder small
+    from assistant.backends.models import sha256_of
+
+    sha = sha256_of([out / "adapter_model.safetensors"])
+    return TrainResult(out, steps, len(rows), losses, seconds, sha, start)
+
+
+# -- the command -------------------------------------------------------------------------------
+def train_cli(args) -> int:
+    from assistant.backends.models import load_manifests, resolve_generator
+    from assistant.config import REPO_ROOT, Settings
+    from assistant.library.cases import load_split, stratified_split
+    from assistant.service import Assistant
+
+    settings = Settings.from_env(model=args.model)
+    spec = load_manifests(settings.models_dir).get(args.model)
+    if spec is not None and spec.kind == "adapter":
+        raise InputError(
+            f"--model {args.model!r} is already an adapter; pass its base model "
+            f"({spec.extra.get('base')!r}) to train a new one."
+        )
+    config = TrainConfig(epochs=args.epochs, seed=settings.seed, threads=settings.threads)
+    config.validate()
+    assistant = Assistant(settings)
+    split_path = settings.data_dir / "split.json"
+    # Relative to the repository when it is inside it, so TRAINING.json is the same everywhere.
+    split_source = str(
+        split_path.relative_to(REPO_ROOT) if split_path.is_relative_to(REPO_ROOT) else split_path
+    )
+    if not load_split(settings.data_dir):
+        test_ids = stratified_split([c for c in assistant.cases if c.source == "library"])
+        for case in assistant.cases:
+            case.split = "test" if case.id in test_ids else "train"
+        split_source = "computed with cases.stratified_split (data/split.json is missing)"
+    print(f"Building examples from the train split ({split_source})...", file=sys.stderr)
+    examples = build_examples(assistant, args.limit)
+    name, base = resolve_generator(args.model, settings.models_dir, settings.cache_dir)
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    rows, skipped = [], []
+    for example in examples:
+        row = tokenize_example(tokenizer, example, config.max_length)
+        (rows.append(row) if row else skipped.append(example.case_id))
+    trimmed = sum(r.trimmed for r in rows)
+    print(
+        f"{len(rows)} examples ({trimmed} with the worked example shortened to fit "
+        f"{config.max_length} tokens, {len(skipped)} skipped as too long: {skipped[:5]})",
+        file=sys.stderr,
+    )
+    result = train(Path(base), rows, Path(args.out), config, args.resume, base_name=name)
+    info = {
+        "base": name,
+        "config": {**asdict(config), "target_modules": list(config.target_modules)},
+        "split": split_source,
+        "train_cases": sum(c.split == "train" for c in assistant.cases),
+        "examples": len(rows),
+        "trimmed": trimmed,
+        "skipped": skipped,
+        "steps": result.steps,
+        "resumed_from": result.resumed_from,
+        "seconds_this_run": round(result.seconds, 1),
+        "losses": result.losses,
+        "sha256": result.sha256,
+    }
+    (result.out / "TRAINING.json").write_text(json.dumps(info, indent=2) + "\n")
+    first, last = result.losses[:5], result.losses[-5:]
+    seen = min(result.steps * config.batch_size, math.ceil(config.epochs * len(rows)))
+    print(
+        f"Trained {result.steps} steps ({seen} example passes over {len(rows)} examples) in "
+        f"{result.seconds / 60:.1f} min; loss {sum(first) / len(first):.3f} (first 5 steps) -> "
+        f"{sum(last) / len(last):.3f} (last 5). Adapter: {result.out} (sha256 {result.sha256}); "
+        "put the digest in its models/*.yaml manifest."
+    )
+    return 0
