@@ -3,7 +3,8 @@
 from assistant.coach.analysis import Analysis, analyse
 from assistant.coach.guards import Check, GuardContext, run_guards
 from assistant.config import Settings
-from assistant.drafting.pipeline import Candidate, Drafter, Request, Suggestion
+from assistant.drafting.pipeline import Drafter
+from assistant.drafting.types import Candidate, Request, Suggestion
 from assistant.errors import (
     AssistantError,
     CaseLibraryError,

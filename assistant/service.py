@@ -22,7 +22,8 @@ from assistant.backends.models import (
 )
 from assistant.coach.analysis import Analysis, analyse
 from assistant.config import Settings
-from assistant.drafting.pipeline import Drafter, Ranker, Request, Suggestion, simple_rank
+from assistant.drafting.pipeline import Drafter, Ranker, simple_rank
+from assistant.drafting.types import Request, Suggestion
 from assistant.errors import IndexMismatchError
 from assistant.library.cases import Case, load_library
 from assistant.library.policy import Policies, load_policies

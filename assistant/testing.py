@@ -149,7 +149,7 @@ class MemoryStore:
     one suite against both."""
 
     def __init__(self):
-        from assistant.store.sqlite import _check_case, _check_names
+        from assistant.store.rows import _check_case, _check_names
 
         self._check_case, self._check_names = _check_case, _check_names
         self._suggestions: list = []
@@ -160,7 +160,7 @@ class MemoryStore:
 
     @staticmethod
     def _now(when=None) -> str:
-        from assistant.store.sqlite import _stamp
+        from assistant.store.rows import _stamp
 
         return _stamp(when)
 
@@ -311,7 +311,7 @@ class MemoryStore:
 
     def approve(self, sent_id: int, case: Case, trainer=None) -> Case:
         from assistant.errors import InputError
-        from assistant.store.sqlite import _approved_copy
+        from assistant.store.rows import _approved_copy
 
         case = _approved_copy(case)
         self._check_case(case)
@@ -335,7 +335,7 @@ class MemoryStore:
 
     def save_case(self, case: Case, kind: str, author=None) -> Case:
         from assistant.errors import InputError
-        from assistant.store.sqlite import _approved_copy
+        from assistant.store.rows import _approved_copy
 
         if kind not in ("added", "edited"):
             raise InputError(f"kind must be 'added' or 'edited'; it is {kind!r}.")

@@ -78,7 +78,7 @@ def prompts_for(model_name: str, rows: int) -> list:
     """`rows` real drafting conversations: one test complaint with its top retrieved examples."""
     from _common import test_complaints
 
-    from assistant.drafting.pipeline import Request
+    from assistant.drafting.types import Request
     from assistant.service import Assistant
     from assistant.testing import ScriptedGenerator
 

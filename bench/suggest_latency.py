@@ -57,7 +57,7 @@ def run_model(
     early_stop: str = "on",
 ) -> dict:
     from assistant.config import Settings
-    from assistant.drafting.pipeline import Request
+    from assistant.drafting.types import Request
     from assistant.service import Assistant
 
     cases, split = test_complaints()

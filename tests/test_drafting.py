@@ -153,7 +153,7 @@ def test_every_fallback_template_passes_every_guard(policies, channel):
 
     from assistant.coach.guards import GuardContext, run_guards
     from assistant.config import REPO_ROOT
-    from assistant.drafting.pipeline import render_fallback
+    from assistant.drafting.replies import render_fallback
     from assistant.library.cases import LANGUAGES
 
     templates = yaml.safe_load((REPO_ROOT / "prompts/fallback.yaml").read_text("utf-8"))
@@ -211,7 +211,7 @@ def test_without_early_stop_the_loop_is_decoded_in_full(make_assistant):
 def test_hopeless_means_a_guard_more_text_cannot_fix():
     from assistant.coach.guards import GuardContext
     from assistant.config import REPO_ROOT
-    from assistant.drafting.pipeline import hopeless
+    from assistant.drafting.replies import hopeless
     from assistant.library.policy import load_policies
 
     policies = load_policies(REPO_ROOT / "data")
@@ -255,7 +255,7 @@ def test_each_channel_drafts_with_its_own_token_budget(make_assistant):
 
 
 def test_suggest_leaves_the_callers_request_unchanged(make_assistant):
-    from assistant.drafting.pipeline import Request
+    from assistant.drafting.types import Request
 
     request = Request(COMPLAINT, "twitter", "Acme Air", customer="  Ana  ", agent=" Lee ")
     make_assistant([GOOD]).drafter.suggest(request)
@@ -272,13 +272,13 @@ def test_suggest_leaves_the_callers_request_unchanged(make_assistant):
     ],
 )
 def test_a_salutation_without_a_name_becomes_a_plain_greeting(text, expected):
-    from assistant.drafting.pipeline import tidy
+    from assistant.drafting.replies import tidy
 
     assert tidy(text) == expected
 
 
 def test_an_example_reply_loses_its_name_without_leaving_dear_behind():
-    from assistant.drafting.pipeline import adapt_example_reply
+    from assistant.drafting.replies import adapt_example_reply
     from assistant.testing import make_case
 
     example = make_case(customer="Marcus", agent="Leila", reply="Dear Marcus,\n\nSorry.\n\nLeila")

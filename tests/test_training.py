@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.drafting.pipeline import Request
+from assistant.drafting.types import Request
 from assistant.errors import InputError
 from assistant.offline.training import (
     IGNORE,

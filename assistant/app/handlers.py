@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from assistant.app.auth import Access
 from assistant.app.coaching import CoachView, Fix, apply_fix, coach_view, fix_for
 from assistant.coach.analysis import Analysis
-from assistant.drafting.pipeline import Suggestion
+from assistant.drafting.types import Suggestion
 from assistant.errors import AccessDenied, InputError
 from assistant.library.cases import Match
 from assistant.service import Assistant

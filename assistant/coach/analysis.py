@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from assistant.coach.classifiers import PatternSet, lexicon, load_model, load_profanity_model
-from assistant.config import REPO_ROOT
+from assistant.coach.classifiers import lexicon, load_model, load_profanity_model
+from assistant.coach.cues import _NEGATIVE, _distinct, _hits
+from assistant.coach.injection import injection_attempt, injection_span
+from assistant.coach.sarcasm import sarcasm_score
 from assistant.library.cases import PUBLIC_CHANNELS
 from assistant.text.language import detect_language
 from assistant.text.money import amounts as find_amounts
@@ -64,33 +63,10 @@ EMOTION_THRESHOLD = 0.5
 SARCASM_THRESHOLD = 0.5
 
 
-@lru_cache(maxsize=4)
-def _lines(path: str) -> tuple[str, ...]:
-    return tuple(str(x).lower() for x in yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-
-
-def injection_attempt(text: str) -> bool:
-    lowered = text.lower()
-    return any(p in lowered for p in _lines(str(REPO_ROOT / "data/lexicons/injection.yaml")))
-
-
-def injection_span(text: str) -> tuple[int, int] | None:
-    lowered = text.lower()
-    for phrase in _lines(str(REPO_ROOT / "data/lexicons/injection.yaml")):
-        at = lowered.find(phrase)
-        if at >= 0:
-            return at, at + len(phrase)
-    return None
-
-
 _CAPS_WORD = re.compile(r"\b[A-Z]{4,}\b")
 _MENTION = re.compile(r"(?<!\w)@\w+")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _SHOUT = re.compile(r"[!?]{2,}")
-
-
-def _hits(patterns: PatternSet, text: str, label: str) -> list[str]:
-    return [h.text for h in patterns.find(text, label)]
 
 
 def _intensity(hits: int, boost: float = 0.0) -> float:
@@ -100,89 +76,6 @@ def _intensity(hits: int, boost: float = 0.0) -> float:
     return round(min(1.0, 0.5 + 0.12 * (hits - 1) + boost), 2)
 
 
-def _distinct(items: list[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item.lower().strip(), None)
-    return list(seen)
-
-
-# A mixed review praises one thing and faults another; its praise words are sincere.
-_MIXED = re.compile(
-    r"\b(?:but|although|though|however|pero|aunque|mais|cependant|aber|jedoch)\b|★★☆|★★★", re.I
-)
-
-
-_SENTENCES = re.compile(r"(?<=[.!?…])\s+|\n+")
-_NEGATED = re.compile(
-    r"\b(?:not|n't|never|no|hardly|nada|nicht|kein|pas|no es|no fue)\s+(?:\w+\s+)?"
-    r"(?:so\s+|very\s+|that\s+)?(?:great|good|love|loved|lovely|best|perfect|excellent|"
-    r"amazing|brilliant|genial|toll|super|génial)",
-    re.I,
-)
-# Quoted words are someone else's ("they said 'nothing outstanding'", "'free' trial"): not the
-# writer's own praise or the replier's own dismissal. Straight single quotes count only when
-# they are not apostrophes (no letter on their outer side).
-QUOTED = re.compile(
-    r"\"[^\"\n]{1,200}\"|“[^”\n]{1,200}”|«[^»\n]{1,200}»|„[^“”\n]{1,200}[“”]|‘[^’\n]{1,200}’"
-    r"|(?<!\w)'[^'\n]{1,200}?'(?!\w)"
-)
-
-
-def sarcasm_score(text: str, trouble: int) -> tuple[float, list[str]]:
-    """How sarcastic `text` reads (0..1) and the cues that say so.
-
-    `trouble` counts the complaint cues and negative feelings in the text: praise words are
-    sarcasm only beside trouble ("thank you 🙏" after good service is sincere). Set phrases
-    ("love how", "qué detallazo"), mock questions and eye-rolls need one cue of trouble; weaker
-    emoji and bare praise words need more.
-    """
-    s = lexicon("sarcasm")
-    found = {label: _hits(s, text, label) for label in s.labels}
-    cues: list[str] = []
-    score = 0.0
-    if trouble >= 1 and found["phrase"]:
-        score = max(score, 0.8)
-        cues += found["phrase"]
-    if trouble >= 1 and found.get("device"):
-        score = max(score, 0.7)
-        cues += found["device"]
-    if found.get("absurd"):
-        score = max(score, 0.7)
-        cues += found["absurd"]
-    if found.get("sincere") and not cues:
-        return 0.0, []  # the problem was put right and they say so: the praise is meant
-    if trouble >= 1 and found["eyeroll"]:
-        score = max(score, 0.7)
-        cues += found["eyeroll"]
-    if trouble >= 1 and found["irony"]:
-        score = max(score, 0.6) + (0.1 if cues else 0.0)
-        cues += found["irony"]
-    if trouble >= 2 and found["emoji"] and (cues or found["praise"] or trouble >= 3):
-        score = max(score, 0.6)
-        cues += found["emoji"]
-    if trouble >= 1 and not cues:
-        # Positive words about a negative situation in the same sentence ("loved paying twice",
-        # "great, cancelled again"): the classic shape of sarcasm, unless the sentence is a
-        # mixed review ("lovely staff, but...") or the praise is negated ("not great").
-        for sentence in _SENTENCES.split(QUOTED.sub(" ", text)):
-            praise = _hits(s, sentence, "praise")
-            if not praise or _MIXED.search(sentence) or _NEGATED.search(sentence):
-                continue
-            negative = _hits(lexicon("kinds"), sentence, "complaint") or any(
-                lexicon("emotions").has(sentence, label) for label in _NEGATIVE
-            )
-            if negative:
-                score = max(score, 0.6)
-                cues += praise
-                break
-    if trouble >= 4 and found["praise"] and not cues and not _MIXED.search(text):
-        score = 0.5  # praise words beside many complaints, and no "lovely X, but Y"
-        cues += found["praise"]
-    return round(min(score, 1.0), 2), _distinct(cues)
-
-
-_NEGATIVE = ("anger", "frustration", "sadness", "fear", "disappointment")
 # Flags that make any message a complaint, however it is phrased.
 _TROUBLE = {"safety", "fraud", "discrimination", "legal_threat", "press_threat"}
 

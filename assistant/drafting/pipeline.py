@@ -10,7 +10,7 @@ import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -20,85 +20,24 @@ from assistant.coach.analysis import Analysis, analyse
 from assistant.coach.guards import (
     Check,
     GuardContext,
-    check_length,
-    check_no_loop,
     example_facts,
     passed,
     run_guards,
 )
+from assistant.drafting.replies import (
+    adapt_example_reply,
+    hopeless,
+    remedies_text,
+    render_fallback,
+    tidy,
+)
+from assistant.drafting.types import Candidate, Request, Suggestion
 from assistant.library.cases import Case, Match
 from assistant.library.policy import BrandPolicy, Policies
 from assistant.retrieval.index import CaseIndex
 from assistant.text.inputs import clean_complaint, clean_name
 from assistant.text.language import LANGUAGE_NAMES
-from assistant.text.prompts import compile_text, render
-
-
-@dataclass
-class Request:
-    complaint: str
-    channel: str = "twitter"
-    brand: str | None = None
-    customer: str | None = None
-    agent: str | None = None
-
-
-@dataclass
-class Candidate:
-    text: str
-    checks: list[Check]
-    score: float = 0.0
-    example_id: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return passed(self.checks)
-
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "passed": self.passed,
-            "score": round(self.score, 1),
-            "example_id": self.example_id,
-            "checks": [c.to_dict() for c in self.checks],
-        }
-
-
-@dataclass
-class Suggestion:
-    draft: str
-    alternatives: list[str]
-    cases: list[Match]
-    analysis: Analysis
-    checks: list[Check]
-    fallback: bool
-    model: str
-    timings: dict[str, float]
-    candidates: list[Candidate] = field(default_factory=list)  # every candidate, kept or dropped
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "draft": self.draft,
-            "alternatives": self.alternatives,
-            "cases": [
-                {
-                    "id": m.case.id,
-                    "score": round(m.score, 4),
-                    "complaint": m.case.complaint,
-                    "reply": m.case.reply,
-                }
-                for m in self.cases
-            ],
-            "analysis": self.analysis.to_dict(),
-            "checks": [c.to_dict() for c in self.checks],
-            "fallback": self.fallback,
-            "model": self.model,
-            "timings": {k: round(v, 3) for k, v in self.timings.items()},
-            "candidates": [c.to_dict() for c in self.candidates],
-            "notes": self.notes,
-        }
-
+from assistant.text.prompts import render
 
 Ranker = Callable[[str, str, Analysis, str], float]
 
@@ -122,87 +61,6 @@ def simple_rank(reply: str, complaint: str, analysis: Analysis, channel: str) ->
     score += 10.0 * bool(re.search(r"\b(sorry|apolog|siento|lamento|désolé|leid)\w*", lowered))
     shared = set(re.findall(r"\w{5,}", complaint.lower())) & set(re.findall(r"\w{5,}", lowered))
     return score + min(len(shared), 10)
-
-
-def remedies_text(policy: BrandPolicy, prompts_dir: Path) -> str:
-    words = yaml.safe_load((prompts_dir / "remedies.yaml").read_text(encoding="utf-8"))
-    parts = []
-    for remedy in policy.remedies:
-        phrase = words.get(remedy, remedy)
-        if remedy == "credit" and policy.max_credit:
-            phrase += f" up to {policy.max_credit:g} {policy.currency}"
-        if remedy == "voucher" and policy.max_voucher:
-            phrase += f" up to {policy.max_voucher:g} {policy.currency}"
-        parts.append(phrase)
-    return ", ".join(parts) or "an apology and a follow-up"
-
-
-# A salutation that lost its name ("Dear ,", "Estimada:") reads as a mail-merge error; a plain
-# greeting of the same language replaces it.
-_NAMELESS = re.compile(
-    r"^(?P<pad>[ \t]*)(?P<word>Dear|Estimad[oa]s?|Querid[oa]s?|Cher|Chère|Chers|Liebe[rs]?"
-    r"|Sehr geehrte[rs]?|Gentile|Car[oa]|Prezad[oa]s?)[ \t]*(?P<end>[,:!])",
-    re.M,
-)
-_PLAIN_GREETING = {"Dear": "Hello", "Cher": "Bonjour", "Chère": "Bonjour", "Chers": "Bonjour"}
-
-
-def _plain_greeting(word: str) -> str:
-    if word in _PLAIN_GREETING:
-        return _PLAIN_GREETING[word]
-    if word.startswith(("Estimad", "Querid")):
-        return "Hola"
-    if word.startswith(("Lieb", "Sehr")):
-        return "Hallo"
-    if word.startswith("Prezad"):
-        return "Olá"
-    return "Buongiorno"  # Gentile, Caro, Cara
-
-
-def fix_nameless_salutation(text: str) -> str:
-    """ "Dear," -> "Hello,": a salutation with no name after it, in the reply's language."""
-    return _NAMELESS.sub(lambda m: f"{m['pad']}{_plain_greeting(m['word'])}{m['end']}", text)
-
-
-def _swap_names(text: str, old: str | None, new: str | None) -> str:
-    if not old:
-        return text
-    swapped = (
-        re.sub(rf"\b{re.escape(old)}\b", lambda _: new or "", text)
-        .replace(" ,", ",")
-        .strip(" ,–-^")
-    )
-    return fix_nameless_salutation(swapped)
-
-
-def adapt_example_reply(example: Case, customer: str | None, agent: str | None) -> str:
-    """The example's reply with its customer and agent names swapped for this request's."""
-    reply = _swap_names(example.reply, example.customer, customer)
-    reply = _swap_names(reply, example.agent, agent)
-    return re.sub(r"\n?\s*[–-]\s*$|\s+\^\s*$", "", reply).strip()
-
-
-def render_fallback(
-    templates: dict, lang: str, key: str, customer: str | None, agent: str | None, private: str
-) -> str:
-    """One trainer-written fallback reply (prompts/fallback.yaml), rendered sandboxed."""
-    greeting = compile_text(templates["greetings"][lang]).render(name=customer) if customer else ""
-    return compile_text(templates[lang][key]).render(
-        greeting=greeting, private=private, signature=f"\n{agent}" if agent else ""
-    )
-
-
-def tidy(text: str) -> str:
-    """A generated reply as the guards see it: no surrounding space or quotes, no nameless
-    "Dear,"."""
-    return fix_nameless_salutation(text.strip().strip('"').strip())
-
-
-def hopeless(text: str, ctx: GuardContext) -> bool:
-    """True when a partial draft already fails a guard that more text cannot fix: it loops, or
-    it is already longer than the channel allows. Text only grows, so these failures stay."""
-    text = tidy(text)
-    return not check_length(text, ctx).passed or not check_no_loop(text, ctx).passed
 
 
 class Drafter:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.coach.guards import GuardContext, run_guards
-from assistant.drafting.pipeline import Request, Suggestion
+from assistant.drafting.types import Request, Suggestion
 from assistant.errors import AssistantError, InputError
 from assistant.library.cases import Case, load_split, stratified_split
 from assistant.retrieval.index import embed

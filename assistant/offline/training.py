@@ -28,7 +28,7 @@ from pathlib import Path
 
 from assistant.backends.generation import Conversation
 from assistant.coach.analysis import analyse
-from assistant.drafting.pipeline import Request
+from assistant.drafting.types import Request
 from assistant.errors import AssistantError, InputError, ModelError
 from assistant.text.inputs import clean_complaint, clean_name
 

@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from assistant.errors import CaseLibraryError, InputError, StoreError
 from assistant.library.cases import Case
-from assistant.library.files import private_dir, private_file
 from assistant.store import figures as feedback_figures
 from assistant.store.figures import GROUPS, FigureRow, levenshtein, write_rows
 from assistant.store.records import (
@@ -41,6 +39,17 @@ from assistant.store.records import (
     sent_from_row,
     suggestion_from_row,
 )
+from assistant.store.rows import (
+    _approved_copy,
+    _case_json,
+    _check_case,
+    _check_names,
+    _now,
+    _pending,
+    _sent_for,
+    _stamp,
+)
+from assistant.store.sqlite_file import SQLiteFile, _insert
 from assistant.text.inputs import check_text
 
 SCHEMA_VERSION = 1
@@ -51,89 +60,12 @@ CASE_KINDS = ("approved", "added", "edited")
 _SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stamp(moment: datetime | None) -> str:
-    return (moment or _now()).astimezone(UTC).isoformat(timespec="seconds")
-
-
 # -- the store ----------------------------------------------------------------------------------
-class FeedbackStore:
+class FeedbackStore(SQLiteFile):
     """Feedback in one SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: Path | str, busy_timeout_ms: int = 5000):
-        # 5 s: long enough to wait out another writer's commit, short enough that a truly stuck
-        # lock (a crashed process holding it) surfaces as an error instead of a frozen page.
-        self.path = Path(path)
-        self.busy_timeout_ms = busy_timeout_ms
-        try:
-            private_dir(self.path.parent)  # customer data: 0700 folder, 0600 file (and -wal, -shm)
-            private_file(self.path)
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot create the folder for the feedback database {self.path}: {exc}. "
-                "Point ASSISTANT_HOME at a writable folder."
-            ) from None
-        with self._connect() as conn:
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":  # e.g. a network file system without shared memory
-                raise StoreError(
-                    f"The feedback database {self.path} cannot use WAL mode (got {mode!r}); "
-                    "keep ASSISTANT_HOME on a local disk."
-                )
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"The feedback database {self.path} has schema version {version}, newer "
-                    f"than this code's {SCHEMA_VERSION}. Update the assistant."
-                )
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = None
-        try:
-            conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None
-            )
-            conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
-            yield conn
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise StoreError(
-                    f"The feedback database {self.path} stayed locked by another writer for "
-                    f"more than {self.busy_timeout_ms / 1000:g} s ({text}). Try again; if it "
-                    "persists, stop the other process that has it open."
-                ) from None
-            raise StoreError(
-                f"Cannot use the feedback database {self.path}: {text}. Check that the file "
-                "and its folder are writable."
-            ) from None
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"The feedback database {self.path} is corrupt or not a SQLite file ({exc}). "
-                "Move it aside (the app starts a new one) or restore it from a backup."
-            ) from None
-        finally:
-            if conn is not None:
-                conn.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; IMMEDIATE takes the write lock up front (no upgrade deadlock)."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    schema = _SCHEMA
+    schema_version = SCHEMA_VERSION
 
     # -- suggestions -------------------------------------------------------------------------
     def record_suggestion(
@@ -445,40 +377,6 @@ class FeedbackStore:
 # -- row helpers --------------------------------------------------------------------------------
 
 
-def _check_names(**names: str | None) -> None:
-    """Names (customer, agent, brand) as text within their limit, or InputError."""
-    for what, value in names.items():
-        check_text(value, f"{what} name", "brand" if what == "brand" else "name", optional=True)
-
-
-def _check_case(case: Case) -> None:
-    """A case's texts within the limits a draft or a sent reply has."""
-    check_text(case.complaint, "case complaint", "complaint")
-    for what in ("reply", "weak_reply"):
-        check_text(getattr(case, what), f"case {what}", "reply")
-    check_text(case.weak_why, "case weak_why", "reason")
-    _check_names(customer=case.customer, agent=case.agent, brand=case.brand)
-
-
-def _sent_for(conn: sqlite3.Connection, suggestion_id: int | None) -> SentReply | None:
-    if suggestion_id is None:
-        return None
-    row = conn.execute(
-        "SELECT * FROM sent WHERE suggestion_id=? ORDER BY id LIMIT 1", (suggestion_id,)
-    ).fetchone()
-    return sent_from_row(row) if row else None
-
-
-def _insert(conn: sqlite3.Connection, table: str, **values) -> int:
-    """INSERT one row; the column names are this module's own keywords, never user input."""
-    columns = ", ".join(values)
-    marks = ", ".join("?" * len(values))
-    cursor = conn.execute(
-        f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(values.values())
-    )
-    return int(cursor.lastrowid)
-
-
 def _insert_case(conn: sqlite3.Connection, case: Case, kind: str, author, stamp: str) -> None:
     _insert(
         conn,
@@ -490,26 +388,3 @@ def _insert_case(conn: sqlite3.Connection, case: Case, kind: str, author, stamp:
         created_at=stamp,
         updated_at=stamp,
     )
-
-
-def _pending(conn: sqlite3.Connection, sent_id: int) -> SentReply:
-    row = conn.execute("SELECT * FROM sent WHERE id=?", (sent_id,)).fetchone()
-    if row is None:
-        raise InputError(f"No sent reply with id {sent_id!r}. Refresh the review queue.")
-    sent = sent_from_row(row)
-    if sent.status != "pending":
-        raise InputError(
-            f"Sent reply {sent_id} was already {sent.status} by {sent.decided_by or 'someone'}; "
-            "refresh the review queue."
-        )
-    return sent
-
-
-def _approved_copy(case: Case) -> Case:
-    data = case.to_dict()
-    data.update(source="approved", split="train")
-    return Case.from_dict(data)
-
-
-def _case_json(case: Case) -> str:
-    return json.dumps(case.to_dict(), ensure_ascii=False)
