@@ -27,9 +27,6 @@ from assistant.coach.review import _analysis, coach, detect_moves  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.errors import CaseLibraryError, InputError  # noqa: E402
 from assistant.library.cases import (  # noqa: E402
-    MOVES,
-    SENSITIVE,
-    WANTS,
     Case,
     load_library,
     load_split,
@@ -38,6 +35,7 @@ from assistant.library.cases import (  # noqa: E402
     validate_row,
 )
 from assistant.library.policy import load_policies  # noqa: E402
+from assistant.library.vocabulary import MOVES, SENSITIVE, WANTS  # noqa: E402
 
 # The labelled sarcasm sets the sarcasm model learns from; `check` is held out for reporting.
 SARCASM_TRAINING = ("tune", "train_a", "train_b")
@@ -230,7 +228,7 @@ def report(result: dict, split: str, n_cases: int, n_library: int, skipped: int)
 
 def train(cases: list[Case], out: Path, data_dir: Path) -> dict:
     """Fit the optional models on the train split and export the profanity model."""
-    from assistant.coach.classifiers import export_profanity_model, train_text_model
+    from assistant.offline.coach_models import export_profanity_model, train_text_model
 
     train_cases = [c for c in cases if c.split == "train"]
     texts = [c.complaint for c in train_cases]
@@ -307,7 +305,7 @@ def sarcasm_cv(cases: list[Case], repeats: int = 3) -> str:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
-    from assistant.coach.classifiers import feature_matrix
+    from assistant.offline.coach_models import feature_matrix
     from assistant.service import Assistant
 
     train_cases = [c for c in cases if c.split == "train"]

@@ -154,7 +154,7 @@ def test_every_fallback_template_passes_every_guard(policies, channel):
     from assistant.coach.guards import GuardContext, run_guards
     from assistant.config import REPO_ROOT
     from assistant.drafting.replies import render_fallback
-    from assistant.library.cases import LANGUAGES
+    from assistant.library.vocabulary import LANGUAGES
 
     templates = yaml.safe_load((REPO_ROOT / "prompts/fallback.yaml").read_text("utf-8"))
     rule = policies.channel(channel)

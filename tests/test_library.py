@@ -104,7 +104,7 @@ def test_diversity_shows_no_template(cases):
 
 
 def test_minimums_cover_every_listed_facet():
-    from assistant.library.cases import INDUSTRIES, ISSUES, SENSITIVE
+    from assistant.library.vocabulary import INDUSTRIES, ISSUES, SENSITIVE
 
     assert len(MINIMUMS["industry"]) == len(INDUSTRIES) >= 40
     assert len(MINIMUMS["issue"]) == len(ISSUES) == 17

@@ -9,9 +9,9 @@ import pytest
 
 from assistant.drafting.types import Request
 from assistant.errors import InputError
-from assistant.offline.training import (
+from assistant.offline.training import TrainConfig
+from assistant.offline.training_data import (
     IGNORE,
-    TrainConfig,
     TrainingExample,
     build_examples,
     step_order,
@@ -180,7 +180,8 @@ def test_target_loss_equals_the_models_own_masked_loss():
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    from assistant.offline.training import TokenizedExample, target_loss
+    from assistant.offline.training import target_loss
+    from assistant.offline.training_data import TokenizedExample
 
     torch.manual_seed(0)
     tiny = LlamaForCausalLM(
@@ -215,7 +216,8 @@ def test_resume_refuses_a_checkpoint_from_another_plan(tmp_path):
 
 
 def test_resume_after_a_finished_run_refuses_to_train_again(tmp_path):
-    from assistant.offline.training import TokenizedExample, train
+    from assistant.offline.training import train
+    from assistant.offline.training_data import TokenizedExample
 
     (tmp_path / "adapter_model.safetensors").write_bytes(b"finished")
     row = TokenizedExample("c-1", [1, 2, 3], [IGNORE, 2, 3])

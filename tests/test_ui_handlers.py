@@ -12,8 +12,9 @@ from assistant.app.auth import (
     server_options,
 )
 from assistant.app.coaching import Fix, apply_fix, coach_view, highlight_spans
-from assistant.app.curation import Trainer, apply_stored_edits, word_diff
+from assistant.app.curation import Trainer, apply_stored_edits
 from assistant.app.handlers import REWRITE_LABELS, Desk, DraftResult, analysis_badges
+from assistant.app.review_views import word_diff
 from assistant.coach.analysis import Analysis
 from assistant.errors import ConfigError, InputError
 from assistant.testing import SAMPLE_CASES, make_case

@@ -16,9 +16,10 @@ import gradio as gr
 from assistant.app.api import register_api
 from assistant.app.auth import Access, ClientAddress, server_options
 from assistant.app.common import NO_BRAND, md_escape, username
-from assistant.app.curation import ANY, TONE_FILTERS, Trainer, apply_stored_edits, tone_rows
+from assistant.app.curation import ANY, TONE_FILTERS, Trainer, apply_stored_edits
 from assistant.app.desk import build_desk
 from assistant.app.handlers import Desk
+from assistant.app.review_views import tone_rows
 from assistant.app.trainer import build_trainer
 from assistant.service import Assistant
 

@@ -10,19 +10,15 @@ import gradio as gr
 import pandas as pd
 
 from assistant.app.common import shows_errors, username
-from assistant.app.curation import (
-    ANY,
-    EXPORTS,
+from assistant.app.curation import ANY, EXPORTS, FORMATS, TONE_FILTERS, Trainer
+from assistant.app.review_views import (
     FINDING_HEADERS,
-    FORMATS,
     QUEUE_HEADERS,
-    TONE_FILTERS,
     TONE_HEADERS,
-    Trainer,
     queue_rows,
     tone_rows,
 )
-from assistant.library.cases import EMOTIONS, INDUSTRIES, ISSUES
+from assistant.library.vocabulary import EMOTIONS, INDUSTRIES, ISSUES
 from assistant.store.figures import GROUPS
 
 PRIVATE = "private"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 
 from assistant.errors import AssistantError
-from assistant.library.cases import CHANNELS
+from assistant.library.vocabulary import CHANNELS
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -174,6 +174,58 @@ def cmd_train(args) -> int:
     return train_cli(args)
 
 
+def add_cases_parser(sub) -> None:
+    p = sub.add_parser("cases", help="the case library: stats, validate, import, export, split")
+    cs = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cs.add_parser("stats", help="facet counts and diversity")
+    cs.add_parser("validate", help="check every case against the schema and quality gates")
+    cs.add_parser("split", help="write data/split.json (stratified train/test)")
+    pc = cs.add_parser("check", help="check one slice file while it is written (see docs)")
+    pc.add_argument("file", help="a data/cases/<slice>.jsonl file")
+    pi = cs.add_parser("import", help="import cases from CSV, JSONL or Parquet")
+    pi.add_argument("file")
+    pi.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FROM=TO",
+        help="rename a column, e.g. --map text=complaint",
+    )
+    pi.add_argument("--twcs", action="store_true", help="Customer Support on Twitter layout")
+    pi.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every imported case, e.g. --set industry=airline",
+    )
+    pi.add_argument("--out", help="JSONL file to write (default data/cases/imported.jsonl)")
+    pe = cs.add_parser("export", help="export the library (and approved cases)")
+    pe.add_argument("file", help="a .jsonl or .parquet path")
+
+
+def add_brands_parser(sub) -> None:
+    p = sub.add_parser("brands", help="list the brands and their policies, or add one")
+    p.add_argument("action", nargs="?", choices=["list", "add"], default="list")
+    p.add_argument("--name", help="add: the brand's name, as customers write it")
+    p.add_argument("--industry", help="add: e.g. ecommerce, airline, telecom_isp")
+    p.add_argument("--handle", help="add: its @handle on social media")
+    p.add_argument("--currency", default="EUR", help="add: EUR, USD or GBP (default EUR)")
+    p.add_argument(
+        "--remedies",
+        default="refund_review,escalation",
+        help="add: comma-separated, from refund, refund_review, replacement, repair, credit, "
+        "voucher, fee_waiver, rebooking, callback, escalation",
+    )
+    p.add_argument(
+        "--max-credit", type=float, default=0, help="add: most credit without escalation"
+    )
+    p.add_argument("--max-voucher", type=float, default=0, help="add: most voucher")
+    p.add_argument("--private-channel", default="DM", help="add: DM, private message, e-mail...")
+    p.add_argument("--notes", default="", help="add: one sentence on what agents may not promise")
+    p.add_argument("--file", default="custom", help="add: data/brands/<file>.yaml (default custom)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -210,56 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="build: rebuild now; ensure: build only if missing or stale",
     )
 
-    p = sub.add_parser("cases", help="the case library: stats, validate, import, export, split")
-    cs = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    cs.add_parser("stats", help="facet counts and diversity")
-    cs.add_parser("validate", help="check every case against the schema and quality gates")
-    cs.add_parser("split", help="write data/split.json (stratified train/test)")
-    pc = cs.add_parser("check", help="check one slice file while it is written (see docs)")
-    pc.add_argument("file", help="a data/cases/<slice>.jsonl file")
-    pi = cs.add_parser("import", help="import cases from CSV, JSONL or Parquet")
-    pi.add_argument("file")
-    pi.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FROM=TO",
-        help="rename a column, e.g. --map text=complaint",
-    )
-    pi.add_argument("--twcs", action="store_true", help="Customer Support on Twitter layout")
-    pi.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="a value for every imported case, e.g. --set industry=airline",
-    )
-    pi.add_argument("--out", help="JSONL file to write (default data/cases/imported.jsonl)")
-    pe = cs.add_parser("export", help="export the library (and approved cases)")
-    pe.add_argument("file", help="a .jsonl or .parquet path")
+    add_cases_parser(sub)
 
     p = sub.add_parser("models", help="list or verify the offline models")
     p.add_argument("action", nargs="?", choices=["list", "verify"], default="list")
 
-    p = sub.add_parser("brands", help="list the brands and their policies, or add one")
-    p.add_argument("action", nargs="?", choices=["list", "add"], default="list")
-    p.add_argument("--name", help="add: the brand's name, as customers write it")
-    p.add_argument("--industry", help="add: e.g. ecommerce, airline, telecom_isp")
-    p.add_argument("--handle", help="add: its @handle on social media")
-    p.add_argument("--currency", default="EUR", help="add: EUR, USD or GBP (default EUR)")
-    p.add_argument(
-        "--remedies",
-        default="refund_review,escalation",
-        help="add: comma-separated, from refund, refund_review, replacement, repair, credit, "
-        "voucher, fee_waiver, rebooking, callback, escalation",
-    )
-    p.add_argument(
-        "--max-credit", type=float, default=0, help="add: most credit without escalation"
-    )
-    p.add_argument("--max-voucher", type=float, default=0, help="add: most voucher")
-    p.add_argument("--private-channel", default="DM", help="add: DM, private message, e-mail...")
-    p.add_argument("--notes", default="", help="add: one sentence on what agents may not promise")
-    p.add_argument("--file", default="custom", help="add: data/brands/<file>.yaml (default custom)")
+    add_brands_parser(sub)
 
     p = sub.add_parser("users", help="sign-in users: hash a password for the users file")
     p.add_argument("action", choices=["hash"], help="hash: print a salted scrypt hash")

@@ -18,7 +18,7 @@ from assistant.coach.classifiers import lexicon, load_model, load_profanity_mode
 from assistant.coach.cues import _NEGATIVE, _distinct, _hits
 from assistant.coach.injection import injection_attempt, injection_span
 from assistant.coach.sarcasm import sarcasm_score
-from assistant.library.cases import PUBLIC_CHANNELS
+from assistant.library.vocabulary import PUBLIC_CHANNELS
 from assistant.text.language import detect_language
 from assistant.text.money import amounts as find_amounts
 from assistant.text.pii import find_private_data

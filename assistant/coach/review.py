@@ -35,9 +35,9 @@ from assistant.coach.checklist import (
 from assistant.coach.classifiers import Hit, table
 from assistant.coach.guards import GuardContext, run_guards
 from assistant.errors import InputError
-from assistant.library.cases import MOVES as CASE_MOVES
 from assistant.library.cases import words
 from assistant.library.policy import BrandPolicy, ChannelRule, Policies, load_policies
+from assistant.library.vocabulary import MOVES as CASE_MOVES
 from assistant.text.language import LANGUAGE_NAMES
 
 # Importable from here as before the checks moved to checklist.py (UI, rewrite, tests use them).

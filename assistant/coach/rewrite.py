@@ -32,6 +32,7 @@ from assistant.errors import InputError
 from assistant.library.policy import BrandPolicy, Policies
 from assistant.text.language import LANGUAGE_NAMES, detect_language
 from assistant.text.prompts import render
+from assistant.text.sentences import join, sentences
 
 ACTIONS = ("warmer", "shorter", "formal", "ownership", "no_policy_speak", "translate")
 
@@ -77,21 +78,6 @@ class _Job:
 
 
 # -- sentences ---------------------------------------------------------------------------------
-
-_SPLIT = re.compile(r"(?<=[.!?…])\s+(?=\S)|\n+")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences and lines, without their separators (a greeting line is its own sentence)."""
-    return [s.strip() for s in _SPLIT.split(text.strip()) if s and s.strip()]
-
-
-def join(parts: list[str], like: str) -> str:
-    """Sentences back into text: line by line when the original was written in lines."""
-    parts = [p for p in (p.strip() for p in parts) if p]
-    if "\n" in like.strip():
-        return "\n".join(parts)
-    return " ".join(parts)
 
 
 def _capital(text: str) -> str:

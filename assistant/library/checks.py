@@ -7,15 +7,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.library.cases import (
+from assistant.library.cases import Case, words
+from assistant.library.vocabulary import (
     CHANNELS,
     EMOTIONS,
     INDUSTRIES,
     ISSUES,
     SENSITIVE,
     TWITTER_LIMIT,
-    Case,
-    words,
 )
 from assistant.text.pii import find_private_data
 

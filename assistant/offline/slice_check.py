@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assistant.coach.guards import policy_breaches
 from assistant.errors import ConfigError
-from assistant.library.cases import TWITTER_LIMIT, Case, validate_row, words
+from assistant.library.cases import Case, validate_row, words
 from assistant.library.checks import diversity
 from assistant.library.policy import (
     BrandPolicy,
@@ -25,6 +25,7 @@ from assistant.library.policy import (
     load_default_policy,
     parse_brand_yaml,
 )
+from assistant.library.vocabulary import TWITTER_LIMIT
 from assistant.text.pii import find_private_data
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*-\d{3,5}$")

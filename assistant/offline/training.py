@@ -19,26 +19,23 @@ from __future__ import annotations
 
 import json
 import math
-import random
 import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from assistant.backends.generation import Conversation
-from assistant.coach.analysis import analyse
-from assistant.drafting.types import Request
-from assistant.errors import AssistantError, InputError, ModelError
-from assistant.text.inputs import clean_complaint, clean_name
+from assistant.errors import InputError, ModelError
+from assistant.offline.training_data import (
+    IGNORE,
+    TokenizedExample,
+    build_examples,
+    step_order,
+    tokenize_example,
+)
 
 # The LoRA targets: every attention and MLP projection of a Llama-style block (SmolLM2, Qwen2).
 PROJECTIONS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
-# Label value the loss ignores (PyTorch's cross-entropy default).
-IGNORE = -100
-# Words dropped per step when an example does not fit: about one token per word, plus one so
-# the loop always makes progress.
-_TRIM_SLACK = 1
 
 
 @dataclass(frozen=True)
@@ -74,22 +71,6 @@ class TrainConfig:
 
 
 @dataclass
-class TrainingExample:
-    case_id: str
-    example_id: str  # the retrieved train neighbour shown as the worked example
-    conversation: Conversation  # exactly what Drafter.suggest would send the generator
-    target: str  # the case's gold reply
-
-
-@dataclass
-class TokenizedExample:
-    case_id: str
-    input_ids: list[int]
-    labels: list[int]  # IGNORE over the prompt, the token ids over target + end of turn
-    trimmed: bool = False  # the worked example was shortened to fit max_length
-
-
-@dataclass
 class TrainResult:
     out: Path
     steps: int
@@ -99,97 +80,6 @@ class TrainResult:
     sha256: str  # of adapter_model.safetensors, for the manifest ("" when not finished)
     resumed_from: int = 0  # the checkpoint step this run started from
     finished: bool = True  # False when `stop_after` ended the run before the last step
-
-
-# -- examples ----------------------------------------------------------------------------------
-def build_examples(assistant, limit: int | None = None) -> list[TrainingExample]:
-    """One example per train case (in id order), built the way `Drafter.suggest` prompts."""
-    drafter = assistant.drafter
-    policies = assistant.policies
-    train_cases = sorted((c for c in assistant.cases if c.split == "train"), key=lambda c: c.id)
-    if limit is not None:
-        if limit < 1:
-            raise InputError(f"--limit must be greater than 0. Currently, limit is {limit}.")
-        # A seeded sample, not the first N ids: a quick run then sees several industries.
-        train_cases = sorted(
-            random.Random(0).sample(train_cases, min(limit, len(train_cases))), key=lambda c: c.id
-        )
-    examples = []
-    for case in train_cases:
-        # Same brand rule as `assistant eval`: a brand without a policy file drafts as default.
-        brand = case.brand if case.brand in policies.brands else None
-        request = Request(
-            case.complaint,
-            case.channel,
-            brand,
-            clean_name(case.customer, "customer"),
-            clean_name(case.agent, "agent"),
-        )
-        text = clean_complaint(case.complaint, drafter.max_complaint_chars).text
-        analysis = analyse(text, case.channel)
-        matches = drafter.retrieve(
-            text, analysis, filters={"split": "train"}, exclude_ids=[case.id], channel=case.channel
-        )
-        if not matches:
-            continue  # a library of one train case: nothing to show as the example
-        example = matches[0].case
-        if example.id == case.id or example.split != "train":  # the index filter failed us
-            raise AssistantError(
-                f"Retrieval for train case {case.id!r} returned {example.id!r} "
-                f"(split {example.split!r}); rebuild the index with `assistant index build`."
-            )
-        policy = policies.for_brand(brand)
-        conversation = drafter.conversation(request, example, policy, analysis, text)
-        examples.append(TrainingExample(case.id, example.id, conversation, case.reply))
-    return examples
-
-
-def _encode(tokenizer, conversation: Conversation) -> list[int]:
-    # Rendered and tokenized exactly as TransformersGenerator does at inference.
-    text = tokenizer.apply_chat_template(conversation, tokenize=False, add_generation_prompt=True)
-    return list(tokenizer(text)["input_ids"])
-
-
-def tokenize_example(
-    tokenizer, example: TrainingExample, max_length: int
-) -> TokenizedExample | None:
-    """Prompt ids masked with IGNORE, then the target + end-of-turn ids; None if it cannot fit.
-
-    When too long, words are cut from the end of the worked example (its reply first when that
-    is the longer message); the system prompt, the new complaint and the target are never cut.
-    """
-    target = list(
-        tokenizer(example.target + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
-    )
-    conversation = [dict(m) for m in example.conversation]
-    prompt = _encode(tokenizer, conversation)
-    trimmed = False
-    while len(prompt) + len(target) > max_length:
-        over = len(prompt) + len(target) - max_length
-        words = {i: conversation[i]["content"].split() for i in (1, 2)}
-        longest = max((1, 2), key=lambda i: len(words[i]))
-        if len(words[longest]) <= 1:
-            return None  # the new complaint or the target alone is too long
-        keep = max(1, len(words[longest]) - over - _TRIM_SLACK)
-        conversation[longest]["content"] = " ".join(words[longest][:keep])
-        prompt = _encode(tokenizer, conversation)
-        trimmed = True
-    return TokenizedExample(
-        example.case_id, prompt + target, [IGNORE] * len(prompt) + target, trimmed
-    )
-
-
-# -- training ----------------------------------------------------------------------------------
-def step_order(count: int, steps: int, batch_size: int, seed: int) -> list[list[int]]:
-    """Example indices for every optimizer step: a fresh seeded shuffle per pass over the data."""
-    order: list[int] = []
-    epoch = 0
-    while len(order) < steps * batch_size:
-        ids = list(range(count))
-        random.Random(seed * 1_000 + epoch).shuffle(ids)
-        order += ids
-        epoch += 1
-    return [order[i * batch_size : (i + 1) * batch_size] for i in range(steps)]
 
 
 def target_loss(model, row: TokenizedExample):
@@ -260,6 +150,27 @@ def _load_checkpoint(
     return int(state["step"]), list(state["losses"])
 
 
+def _lora_model(base: Path, config: TrainConfig):
+    """The base causal LM in float32 with LoRA adapters on `config.target_modules`."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    try:
+        # float32: CPUs without AVX512-BF16 emulate bf16 matmuls, several times slower.
+        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+    except OSError as exc:
+        raise ModelError(f"Could not load the base model from {base}: {exc}.") from exc
+    lora = LoraConfig(
+        r=config.rank,
+        lora_alpha=config.alpha,
+        lora_dropout=config.dropout,
+        target_modules=list(config.target_modules),
+        task_type="CAUSAL_LM",
+    )
+    return get_peft_model(model, lora)
+
+
 def train(
     base: Path,
     rows: list[TokenizedExample],
@@ -281,8 +192,7 @@ def train(
     if not rows:
         raise InputError("No training examples: the library has no usable train cases.")
     import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, get_cosine_schedule_with_warmup
+    from transformers import get_cosine_schedule_with_warmup
 
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
@@ -294,19 +204,7 @@ def train(
             "Drop --resume to train again from scratch, or pass another --out."
         )
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        # float32: CPUs without AVX512-BF16 emulate bf16 matmuls, several times slower.
-        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
-    except OSError as exc:
-        raise ModelError(f"Could not load the base model from {base}: {exc}.") from exc
-    lora = LoraConfig(
-        r=config.rank,
-        lora_alpha=config.alpha,
-        lora_dropout=config.dropout,
-        target_modules=list(config.target_modules),
-        task_type="CAUSAL_LM",
-    )
-    model = get_peft_model(model, lora)
+    model = _lora_model(base, config)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
     steps = max(1, math.ceil(config.epochs * len(rows) / config.batch_size))
