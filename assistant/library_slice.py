@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cases import TWITTER_LIMIT, Case, validate_row, words
 from .errors import ConfigError
-from .library_checks import diversity, policy_breaches
+from .library_checks import diversity, names_out_of_text, policy_breaches
 from .pii import find_private_data
 from .policy import (
     BrandPolicy,
@@ -127,6 +127,7 @@ def check_slice(path: Path, data_dir: Path) -> tuple[list[Case], list[str]]:
             f"{rid}: gold reply contains a {item.kind} ({item.text!r})"
             for item in find_private_data(case.reply)
         ]
+        problems += names_out_of_text([case])
         if set(case.moves) == set(case.weak_moves):
             problems.append(f"{rid}: gold and weak replies make the same moves")
         if not same_language(case.reply, case.language):
