@@ -13,6 +13,7 @@ from assistant.library.checks import (
     TEST_MINIMUM,
     diversity,
     exact_duplicates,
+    names_out_of_text,
     over_length,
     private_data_in_gold,
     repeated_openings,
@@ -50,6 +51,10 @@ def test_gold_replies_are_safe_and_fit_their_channel(cases, policies):
 
 def test_every_gold_gesture_is_within_its_brand_policy(cases, policies):
     assert policy_breaches(cases, policies) == []
+
+
+def test_names_are_the_ones_the_texts_give(cases):
+    assert names_out_of_text(cases) == []
 
 
 def test_gold_and_weak_differ_on_at_least_one_move(cases):

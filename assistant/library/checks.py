@@ -104,6 +104,21 @@ def repeated_openings(cases: Sequence[Case], share: float = OPENING_SHARE) -> li
     ]
 
 
+def names_out_of_text(cases: Sequence[Case]) -> list[str]:
+    """`customer` must be a name the complaint gives, `agent` a name the gold reply signs with:
+    a reply that greets a name the customer never wrote reads as a data leak."""
+    problems = []
+    for c in cases:
+        if c.customer and c.customer.lower() not in c.complaint.lower():
+            problems.append(
+                f"{c.id}: customer {c.customer!r} is not in the complaint (let the complaint "
+                "give the name, or set customer to null and drop it from the reply)"
+            )
+        if c.agent and c.agent.lower() not in c.reply.lower():
+            problems.append(f"{c.id}: agent {c.agent!r} does not sign the gold reply")
+    return problems
+
+
 def same_moves(cases: Sequence[Case]) -> list[str]:
     return [
         f"{c.id}: gold and weak replies make the same moves"
@@ -144,6 +159,7 @@ def gate_problems(cases: Sequence[Case], limits: dict[str, int] | None = None) -
         + private_data_in_gold(cases)
         + over_length(cases, limits)
         + same_moves(cases)
+        + names_out_of_text(cases)
         + exact_duplicates(cases)
         + repeated_openings(cases)
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from assistant.coach.guards import policy_breaches
 from assistant.errors import ConfigError
 from assistant.library.cases import Case, validate_row, words
-from assistant.library.checks import diversity
+from assistant.library.checks import diversity, names_out_of_text
 from assistant.library.policy import (
     BrandPolicy,
     Policies,
@@ -129,6 +129,7 @@ def check_slice(path: Path, data_dir: Path) -> tuple[list[Case], list[str]]:
             f"{rid}: gold reply contains a {item.kind} ({item.text!r})"
             for item in find_private_data(case.reply)
         ]
+        problems += names_out_of_text([case])
         if set(case.moves) == set(case.weak_moves):
             problems.append(f"{rid}: gold and weak replies make the same moves")
         if not same_language(case.reply, case.language):
