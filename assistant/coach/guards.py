@@ -69,29 +69,40 @@ _OFFER = re.compile(
     r"\b(?:refund|credit|give|add|send|offer|compensat|pay(?!ment)|reimburs)"
     r"|\b(?:te|le|les|os) (?:reembols|abon|dar|ofrec)"
     r"|\bje vous (?:rembours|offr|accord|verse)|\bwir (?:erstatten|schreiben)|\bich (?:erstatte"
-    r"|schreibe)|\bgutschrift|\bcompensation of\b",
+    r"|schreibe)|\bgutschrift|\bcompensation of\b"
+    r"|\b(?:vou|vamos|irei)\s+(?:\w+\s+)?(?:reembols|credit|oferec|dar|devolv|atribu)"
+    r"|\b(?:reembolsei|reembolsámos|creditei|ofereci|atribuí)|\b(?:lhe|te) (?:reembols|ofere|dou)"
+    r"|\b(?:le|ti|vi) (?:rimbors|accredit|offr|regal|riconosc)|\bho (?:rimborsato|accreditato)"
+    r"|\b(?:rimborser|accrediter)",
     re.I,
 )
 _FULL_REFUND = re.compile(
     r"\b(?:I(?:'ll| will)|we(?:'ll| will)) (?:\w+ )?refund\b|\bfull refund\b"
     r"|\brefund (?:you|it|the)\b|\b(?:te|le) (?:reembolsamos|reembolsaré)|\breembolso completo"
     r"|\bje vous rembourse"
-    r"|\bremboursement intégral|\bwir erstatten (?:Ihnen )?den|\bvolle erstattung",
+    r"|\bremboursement intégral|\bwir erstatten (?:Ihnen )?den|\bvolle erstattung"
+    r"|\breembolso (?:total|integral)|\b(?:vou|vamos) reembolsar|\breembolsei"
+    r"|\brimborso (?:completo|totale|integrale)|\brimborser(?:ò|emo)|\bho rimborsato",
     re.I,
 )
 # A full stop inside a number ("€29.97") does not end the sentence.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
-_REVIEW = re.compile(r"\breview|revisión|réexamen|prüfung|überprüf", re.I)
+_REVIEW = re.compile(
+    r"\breview|revisión|réexamen|prüfung|überprüf|revisão|análise|revisione|verifica del rimborso",
+    re.I,
+)
 # "I can't offer €500" declines a demand; it is not an offer.
 _DECLINED = re.compile(
     r"\b(?:can(?:'|no)t|cannot|unable to|not able to|won't|no puedo|ne (?:peux|pouvons) pas"
-    r"|kann (?:ich )?nicht)\b[^.!?]{0,30}$",
+    r"|kann (?:ich )?nicht|não (?:posso|podemos)|non (?:posso|possiamo))\b[^.!?]{0,30}$",
     re.I,
 )
 # "£300 isn't something I can offer": the amount is declined after it is named.
 _DECLINED_AFTER = re.compile(
     r"^[^.!?]{0,20}\b(?:isn't|is not|is more than|is beyond|goes beyond|would be more than"
-    r"|no es algo|n'est pas|ist nicht)\b[^.!?]{0,40}\b(?:can|able|allow|offer|puedo|peux|kann)",
+    r"|no es algo|n'est pas|ist nicht|est(?:á|ão) acima|é mais do que|não é algo|è più di"
+    r"|non è qualcosa|va oltre)\b[^.!?]{0,40}\b(?:can|able|allow|offer|puedo|peux|kann|posso"
+    r"|podemos|possiamo)",
     re.I,
 )
 # A charge that repeats ("£4.50 a week", "three times"); "twice" is a double charge, refunded once.
@@ -102,7 +113,10 @@ _RECURRING = re.compile(
     re.I,
 )
 # A gesture word near an amount: money given, not a charge put under review.
-_GESTURE = re.compile(r"\b(?:credit|voucher|gift|goodwill|bono|crédit|gutschein|gutschrift)", re.I)
+_GESTURE = re.compile(
+    r"\b(?:credit|voucher|gift|goodwill|bono|crédit|gutschein|gutschrift|crédito|vale|buono)",
+    re.I,
+)
 # Capitalised words that are never example-specific facts.
 _ALWAYS_OK = {
     "i",
@@ -130,12 +144,15 @@ _ALWAYS_OK = {
 _CHARGE = re.compile(
     r"\b(?:charg|paid|paying|pay(?:ing)? for|bought|spent|purchas|bill|cost|price|fee|debit|deduct"
     r"|taken|took|held|cobr|pag[oóu]|compr|subscri|suscri|abonn|abbonament|assinatura"
-    r"|cargo|factur|débit|pay[ée]|prélev|abgebucht|bezahlt|berechnet|rechnung|gebühr)",
+    r"|cargo|factur|débit|pay[ée]|prélev|abgebucht|bezahlt|berechnet|rechnung|gebühr"
+    r"|pagamento|paguei|debitad|fatura|cobrança|bilhete|multa|addebit|pagat|fattur|costo|prezzo"
+    r"|spes[oi]|sanzione|bigliett|tessera|quota|prelevat)",
     re.I,
 )
 _DEMAND = re.compile(
     r"\b(?:want|demand|give me|owe me|compensat|deserve|or (?:I|we)\b|quiero|exijo|compensaci"
-    r"|indemniz|je veux|exige|dédommag|ich will|verlange|entschädig)",
+    r"|indemniz|je veux|exige|dédommag|ich will|verlange|entschädig|quero|exijo|mereço"
+    r"|voglio|pretendo|esigo|risarciment|indennizz)",
     re.I,
 )
 

@@ -109,12 +109,12 @@ def names_out_of_text(cases: Sequence[Case]) -> list[str]:
     a reply that greets a name the customer never wrote reads as a data leak."""
     problems = []
     for c in cases:
-        if c.customer and c.customer.lower() not in c.complaint.lower():
+        if c.customer and not re.search(rf"\b{re.escape(c.customer)}\b", c.complaint, re.I):
             problems.append(
                 f"{c.id}: customer {c.customer!r} is not in the complaint (let the complaint "
                 "give the name, or set customer to null and drop it from the reply)"
             )
-        if c.agent and c.agent.lower() not in c.reply.lower():
+        if c.agent and not re.search(rf"\b{re.escape(c.agent)}\b", c.reply, re.I):
             problems.append(f"{c.id}: agent {c.agent!r} does not sign the gold reply")
     return problems
 
