@@ -207,3 +207,19 @@ def test_one_money_parser_reads_every_form_the_guards_and_coach_meet(text, value
 
     assert [a.value for a in amounts(text)] == values
     assert all(not a.text.endswith((".", ",")) for a in amounts(text))
+
+
+@pytest.mark.parametrize(
+    "reply, language, failed_checks",
+    [
+        ("Vou reembolsar-lhe 300 € hoje mesmo.", "pt", ["policy"]),
+        ("Abri uma revisão do reembolso dos 300 € e escrevo-lhe amanhã.", "pt", []),
+        ("Os 500 € estão acima do que posso atribuir, mas passo o pedido à equipa.", "pt", []),
+        ("Le rimborso subito 300 € sulla carta.", "it", ["policy"]),
+        ("Ho aperto una revisione del rimborso di 300 € e le scrivo domani.", "it", []),
+        ("Ho accreditato 400 € sul suo conto.", "it", ["policy"]),
+    ],
+)
+def test_the_policy_guard_reads_portuguese_and_italian(ctx, reply, language, failed_checks):
+    context = ctx(complaint="Paguei 300 € e nada chegou.", language=language, channel="email")
+    assert [c for c in failed(reply, context) if c == "policy"] == failed_checks
