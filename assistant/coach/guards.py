@@ -67,7 +67,7 @@ _META = re.compile(
 _OFFER = re.compile(
     r"\b(?:I(?:'ll| will|'ve| have)|we(?:'ll| will|'ve| have)|let me)\b[^.!?]{0,40}"
     r"\b(?:refund|credit|give|add|send|offer|compensat|pay(?!ment)|reimburs)"
-    r"|\b(?:te|le|les|os) (?:reembols|abon|dar|ofrec)"
+    r"|\b(?:te|le|les|os) (?:reembols|abon|dar|ofrec|aplic|env[ií]|mand|devuelv|doy|regal)"
     r"|\bje vous (?:rembours|offr|accord|verse)|\bwir (?:erstatten|schreiben)|\bich (?:erstatte"
     r"|schreibe)|\bgutschrift|\bcompensation of\b"
     r"|\b(?:vou|vamos|irei)\s+(?:\w+\s+)?(?:reembols|credit|oferec|dar|devolv|atribu)"
@@ -78,7 +78,8 @@ _OFFER = re.compile(
 )
 _FULL_REFUND = re.compile(
     r"\b(?:I(?:'ll| will)|we(?:'ll| will)) (?:\w+ )?refund\b|\bfull refund\b"
-    r"|\brefund (?:you|it|the)\b|\b(?:te|le) (?:reembolsamos|reembolsaré)|\breembolso completo"
+    r"|\brefund (?:you|it|the)\b|\b(?:te|le) (?:reembolsamos|reembolsaré|devuelvo|devolvemos)"
+    r"|\breembolso completo"
     r"|\bje vous rembourse"
     r"|\bremboursement intégral|\bwir erstatten (?:Ihnen )?den|\bvolle erstattung"
     r"|\breembolso (?:total|integral)|\b(?:vou|vamos) reembolsar|\breembolsei"
@@ -94,7 +95,8 @@ _REVIEW = re.compile(
 # "I can't offer €500" declines a demand; it is not an offer.
 _DECLINED = re.compile(
     r"\b(?:can(?:'|no)t|cannot|unable to|not able to|won't|no puedo|ne (?:peux|pouvons) pas"
-    r"|kann (?:ich )?nicht|não (?:posso|podemos)|non (?:posso|possiamo))\b[^.!?]{0,30}$",
+    r"|kann (?:ich )?nicht|não (?:posso|podemos|consigo|conseguimos)|não está ao meu alcance"
+    r"|non (?:posso|possiamo|riesco))\b[^.!?]{0,30}$",
     re.I,
 )
 # "£300 isn't something I can offer": the amount is declined after it is named.
@@ -239,7 +241,7 @@ def check_policy(reply: str, ctx: GuardContext) -> Check:
             return Check("policy", False, f"offers {found.text}; the policy allows {limit}", span)
     if not policy.allows("refund"):
         m = _FULL_REFUND.search(reply)
-        if m and "review" not in reply[m.start() : m.end() + 12].lower():
+        if m and not _REVIEW.search(reply[max(m.start() - 40, 0) : m.end() + 12]):
             return Check(
                 "policy",
                 False,

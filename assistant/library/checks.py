@@ -173,7 +173,8 @@ def diversity(cases: Sequence[Case], top: int = 8) -> dict:
         tokens = words(case.reply)
         grams.update(tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2))
         first = re.sub(
-            r"^(hi|hello|hey|hola|bonjour|hallo|dear|olá|ola|ciao|buongiorno|buenas|guten tag"
+            r"^(hi|hello|hey|hola|bonjour|hallo|dear|olá|ola|ciao|buongiorno|buonasera|buenas"
+            r"|buenos días|bom dia|boa tarde|boa noite|guten tag|good morning|good afternoon"
             r"|estimad[oa]|querid[oa]|cher|chère|liebe[r]?|caro|cara|gentile|prezad[oa])\b"
             r"[^,.!:]*[,.!:]\s*",
             "",
