@@ -103,8 +103,15 @@ def test_split_is_by_brand_keeps_the_first_test_ids_and_is_large_enough(cases):
 
 
 def test_diversity_shows_no_template(cases):
+    # Distinct 3-grams fall as a corpus grows (every "send us a DM" repeats); 0.6 over 6,000+
+    # gold replies is the floor, and each writer's slice keeps 0.65 (data/README.md has both).
     figures = diversity(cases)
-    assert figures["distinct_3gram_share"] >= 0.7
+    assert figures["distinct_3gram_share"] >= 0.6
+    slices: dict[str, list] = {}
+    for case in cases:
+        slices.setdefault(case.id.rsplit("-", 1)[0], []).append(case)
+    low = {s: diversity(cs)["distinct_3gram_share"] for s, cs in slices.items()}
+    assert {s: v for s, v in low.items() if v < 0.65} == {}
     assert repeated_openings(cases) == []  # no opening on more than 2% of gold replies
 
 

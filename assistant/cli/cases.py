@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.library.cases import brand_split, kept_test_ids, load_library, write_jsonl
-from assistant.library.checks import diversity, facet_counts, gate_problems
+from assistant.library.checks import diversity, facet_counts, gate_problems, reply_lengths
 
 
 def run(args) -> int:
@@ -31,6 +31,18 @@ def stats(args, settings: Settings) -> int:
     div = diversity(cases)
     print(f"diversity  distinct 3-grams {div['distinct_3gram_share']:.1%} of {div['three_grams']}")
     print("openings   " + "; ".join(f"{o!r} x{n}" for o, n in div["top_openings"]))
+    for channel, (low, mid, high) in reply_lengths(cases).items():
+        print(f"length     {channel}: gold replies p10 {low}, median {mid}, p90 {high} characters")
+    slices: dict[str, list] = {}
+    for case in cases:
+        slices.setdefault(case.id.rsplit("-", 1)[0], []).append(case)
+    print(
+        "slices     "
+        + ", ".join(
+            f"{name} {len(members)} ({diversity(members)['distinct_3gram_share']:.0%} distinct)"
+            for name, members in sorted(slices.items())
+        )
+    )
     return 0
 
 
@@ -69,7 +81,7 @@ def split(args, settings: Settings) -> int:
     path = settings.data_dir / "split.json"
     stored = {
         "rule": "by brand: every case of a test brand is a test case (cases.brand_split)",
-        "test_share": 0.2,
+        "test_share": 0.1,
         "kept": sorted(kept),
         "test_brands": brands,
         "test": sorted(test),

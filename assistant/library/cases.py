@@ -227,7 +227,7 @@ def stratified_split(cases: Sequence[Case], test_share: float = 0.2) -> set[str]
 
 
 def brand_split(
-    cases: Sequence[Case], kept: Iterable[str] = (), test_share: float = 0.2
+    cases: Sequence[Case], kept: Iterable[str] = (), test_share: float = 0.1
 ) -> tuple[list[str], set[str]]:
     """Test brands and test ids for a split by brand: every case of a test brand is a test case,
     so evaluation measures companies the train split never showed.

@@ -189,3 +189,15 @@ def diversity(cases: Sequence[Case], top: int = 8) -> dict:
         "three_grams": total,
         "top_openings": openings.most_common(top),
     }
+
+
+def reply_lengths(cases: Sequence[Case]) -> dict[str, tuple[int, int, int]]:
+    """p10, median and p90 of the gold replies' length in characters, per channel."""
+    spread = {}
+    for channel in CHANNELS:
+        sizes = sorted(len(c.reply) for c in cases if c.channel == channel)
+        if sizes:
+            spread[channel] = tuple(
+                sizes[min(len(sizes) - 1, int(q * len(sizes)))] for q in (0.1, 0.5, 0.9)
+            )
+    return spread
