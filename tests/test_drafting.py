@@ -283,3 +283,19 @@ def test_an_example_reply_loses_its_name_without_leaving_dear_behind():
 
     example = make_case(customer="Marcus", agent="Leila", reply="Dear Marcus,\n\nSorry.\n\nLeila")
     assert adapt_example_reply(example, None, None) == "Hello,\n\nSorry."
+
+
+def test_prompt_yaml_is_parsed_once_per_version_of_the_file(tmp_path):
+    import os
+
+    from assistant.text.prompts import _parsed, prompt_data
+
+    path = tmp_path / "remedies.yaml"
+    path.write_text("refund: a refund\n", encoding="utf-8")
+    before = _parsed.cache_info().misses
+    assert prompt_data(tmp_path, "remedies.yaml") == {"refund": "a refund"}
+    assert prompt_data(tmp_path, "remedies.yaml") == {"refund": "a refund"}
+    assert _parsed.cache_info().misses == before + 1  # read once
+    path.write_text("refund: your money back\n", encoding="utf-8")
+    os.utime(path, ns=(1, 2))  # a different version of the file
+    assert prompt_data(tmp_path, "remedies.yaml") == {"refund": "your money back"}

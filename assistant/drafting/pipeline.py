@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from assistant.backends.generation import Conversation, Generator
 from assistant.coach.analysis import Analysis, analyse
 from assistant.coach.guards import (
@@ -37,7 +35,7 @@ from assistant.library.policy import BrandPolicy, Policies
 from assistant.retrieval.index import CaseIndex
 from assistant.text.inputs import clean_complaint, clean_name
 from assistant.text.language import LANGUAGE_NAMES
-from assistant.text.prompts import render
+from assistant.text.prompts import prompt_data, render
 
 Ranker = Callable[[str, str, Analysis, str], float]
 
@@ -175,7 +173,7 @@ class Drafter:
 
     def fallback_template(self, request: Request, ctx: GuardContext, text: str) -> str:
         """The trainer-written safe reply for this language and situation."""
-        templates = yaml.safe_load((self.prompts_dir / "fallback.yaml").read_text("utf-8"))
+        templates = prompt_data(self.prompts_dir, "fallback.yaml")
         # Rules only: a condolence sent to someone who lost nothing is worse than a plain
         # apology, so the template follows the lexicon's precise flags, not the classifiers'.
         rules = analyse(text, request.channel, models=False)

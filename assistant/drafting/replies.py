@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from assistant.coach.guards import (
     GuardContext,
     check_length,
@@ -14,11 +12,11 @@ from assistant.coach.guards import (
 )
 from assistant.library.cases import Case
 from assistant.library.policy import BrandPolicy
-from assistant.text.prompts import compile_text
+from assistant.text.prompts import compile_text, prompt_data
 
 
 def remedies_text(policy: BrandPolicy, prompts_dir: Path) -> str:
-    words = yaml.safe_load((prompts_dir / "remedies.yaml").read_text(encoding="utf-8"))
+    words = prompt_data(prompts_dir, "remedies.yaml")
     parts = []
     for remedy in policy.remedies:
         phrase = words.get(remedy, remedy)

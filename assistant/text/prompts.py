@@ -69,3 +69,24 @@ def validate_template(text: str, sample: dict) -> str | None:
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
         return f"it fails when rendered ({type(exc).__name__})"
     return None
+
+
+def prompt_data(prompts_dir: Path, name: str):
+    """A YAML file of prompts/ (fallback replies, remedy wording), parsed once per version of
+    the file: a trainer's edit is read on the next call, an unchanged file never again."""
+    path = Path(prompts_dir) / name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise ConfigError(f"Prompt file {name!r} is missing from {prompts_dir}.") from None
+    return _parsed(str(path), stamp)
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, stamp: int):
+    import yaml
+
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{Path(path).name} is not valid YAML: {exc}") from None
