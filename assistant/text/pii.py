@@ -23,6 +23,9 @@ _PATTERNS = {
 }
 
 
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})")
+
+
 @dataclass(frozen=True)
 class PrivateItem:
     kind: str
@@ -39,8 +42,8 @@ def find_private_data(text: str) -> list[PrivateItem]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             digits = sum(ch.isdigit() for ch in m.group())
-            if kind == "phone" and digits < 7:
-                continue
+            if kind == "phone" and (digits < 7 or _DATE.fullmatch(m.group().strip())):
+                continue  # "12.03.2026" is a date, not a phone number
             found.append(PrivateItem(kind, m.group(), m.start(), m.end()))
             taken.append((m.start(), m.end()))
     return sorted(found, key=lambda item: item.start)
