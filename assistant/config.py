@@ -15,6 +15,20 @@ from assistant.errors import ConfigError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _defaults_root() -> Path:
+    """Where the shipped data, prompts and models are: the checkout when running from one, else
+    the copies a (non-editable) install carries inside the package (`assistant/defaults/`,
+    put there by setup.py's build step)."""
+    if (REPO_ROOT / "data" / "cases").is_dir():
+        return REPO_ROOT
+    from importlib.resources import files
+
+    return Path(str(files("assistant"))) / "defaults"
+
+
+DEFAULTS = _defaults_root()
+
+
 def _default_home() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "care-assistant"
@@ -22,9 +36,9 @@ def _default_home() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path = REPO_ROOT / "data"
-    prompts_dir: Path = REPO_ROOT / "prompts"
-    models_dir: Path = REPO_ROOT / "models"
+    data_dir: Path = DEFAULTS / "data"
+    prompts_dir: Path = DEFAULTS / "prompts"
+    models_dir: Path = DEFAULTS / "models"
     # Caches (converted model weights, the index) and the feedback database; never committed.
     home: Path = field(default_factory=_default_home)
     # The tuned SmolLM2 adapter: on the same 20 test cases it cut fallbacks from 65% to 40% and
@@ -110,3 +124,13 @@ class Settings:
             value = getattr(self, name)
             if value < 1:
                 raise ConfigError(f"{name} must be greater than 0. Currently, {name} is {value}.")
+
+
+def lexicons_dir() -> Path:
+    """The lexicons of the data folder in use (ASSISTANT_DATA_DIR overrides the shipped one)."""
+    return Settings.from_env().data_dir / "lexicons"
+
+
+def coach_models_dir() -> Path:
+    """The coach's small models in the models folder in use (ASSISTANT_MODELS_DIR overrides)."""
+    return Settings.from_env().models_dir / "coach"

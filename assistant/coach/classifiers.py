@@ -25,12 +25,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.config import REPO_ROOT
+from assistant.config import coach_models_dir, lexicons_dir
 from assistant.errors import ConfigError, ModelError
-
-LEXICON_DIR = REPO_ROOT / "data" / "lexicons"
-MODEL_DIR = REPO_ROOT / "models" / "coach"
-
 
 # Patterns that start like a word ("sorry", "\\d+ days", "(?:my|our)") are anchored at a word
 # start; those that start with a symbol ("🙄", "\\?", "@", "^") are not.
@@ -70,7 +66,7 @@ class PatternSet:
                 bad = next((p for p in patterns if _invalid(p)), joined)
                 raise ConfigError(
                     f"Lexicon {name!r}, label {label!r}: the pattern {bad!r} is not a valid "
-                    f"regular expression ({exc}). Fix it in {LEXICON_DIR / (name + '.yaml')}."
+                    f"regular expression ({exc}). Fix it in {lexicons_dir() / (name + '.yaml')}."
                 ) from None
 
     @property
@@ -123,7 +119,7 @@ def _flatten(value, name: str, label: str) -> list[str]:
 @lru_cache(maxsize=32)
 def lexicon(name: str, directory: str | None = None) -> PatternSet:
     """The compiled lexicon `data/lexicons/<name>.yaml` (cached: files are read once)."""
-    path = Path(directory or LEXICON_DIR) / f"{name}.yaml"
+    path = Path(directory or lexicons_dir()) / f"{name}.yaml"
     if not path.exists():
         raise ConfigError(f"Lexicon {path} is missing; restore it from the repository.")
     try:
@@ -138,7 +134,7 @@ def lexicon(name: str, directory: str | None = None) -> PatternSet:
 @lru_cache(maxsize=16)
 def table(name: str, directory: str | None = None) -> dict:
     """A data file from `data/lexicons/` read as-is (word lists, templates, weights)."""
-    path = Path(directory or LEXICON_DIR) / f"{name}.yaml"
+    path = Path(directory or lexicons_dir()) / f"{name}.yaml"
     if not path.exists():
         raise ConfigError(f"Lexicon {path} is missing; restore it from the repository.")
     try:
@@ -249,7 +245,7 @@ class TextModel:
 @lru_cache(maxsize=8)
 def load_model(name: str, folder: str | None = None) -> TextModel | None:
     """The trained model `models/coach/<name>.npz`, or None when it has not been trained."""
-    path = Path(folder or MODEL_DIR) / f"{name}.npz"
+    path = Path(folder or coach_models_dir()) / f"{name}.npz"
     return TextModel.load(path) if path.exists() else None
 
 
@@ -291,7 +287,7 @@ class ProfanityModel:
 
 @lru_cache(maxsize=2)
 def load_profanity_model(folder: str | None = None) -> ProfanityModel | None:
-    path = Path(folder or MODEL_DIR) / "profanity.npz"
+    path = Path(folder or coach_models_dir()) / "profanity.npz"
     if not path.exists():
         return None
     with np.load(path) as data:

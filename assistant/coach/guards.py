@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import yaml
 
-from assistant.config import REPO_ROOT
+from assistant.config import lexicons_dir
 from assistant.library.cases import Case, words
 from assistant.library.policy import BrandPolicy, ChannelRule
 from assistant.text.language import LANGUAGE_NAMES, same_language
@@ -314,7 +314,7 @@ CARRIED_STEMS_LIMIT = 6
 
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
-    rows = yaml.safe_load((REPO_ROOT / "data/lexicons/common_words.yaml").read_text("utf-8"))
+    rows = yaml.safe_load((lexicons_dir() / "common_words.yaml").read_text("utf-8"))
     return frozenset(str(w).lower() for ws in rows.values() for w in ws)
 
 

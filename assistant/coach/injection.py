@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.config import REPO_ROOT
+from assistant.config import lexicons_dir
 
 
 @lru_cache(maxsize=4)
@@ -17,12 +17,12 @@ def _lines(path: str) -> tuple[str, ...]:
 
 def injection_attempt(text: str) -> bool:
     lowered = text.lower()
-    return any(p in lowered for p in _lines(str(REPO_ROOT / "data/lexicons/injection.yaml")))
+    return any(p in lowered for p in _lines(str(lexicons_dir() / "injection.yaml")))
 
 
 def injection_span(text: str) -> tuple[int, int] | None:
     lowered = text.lower()
-    for phrase in _lines(str(REPO_ROOT / "data/lexicons/injection.yaml")):
+    for phrase in _lines(str(lexicons_dir() / "injection.yaml")):
         at = lowered.find(phrase)
         if at >= 0:
             return at, at + len(phrase)
