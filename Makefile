@@ -28,7 +28,7 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 lint: setup
-	$(BIN)/ruff check assistant tests bench app.py
+	$(BIN)/ruff check assistant tests bench app.py setup.py
 
 test-fast: setup
 	$(BIN)/pytest -m "not model and not browser" -q

@@ -1,7 +1,8 @@
 """Offline agent coaching and reply suggestions for customer care."""
 
 from assistant.coach.analysis import Analysis, analyse
-from assistant.coach.guards import Check, GuardContext, run_guards
+from assistant.coach.guard_types import Check, GuardContext
+from assistant.coach.guards import run_guards
 from assistant.config import Settings
 from assistant.drafting.pipeline import Drafter
 from assistant.drafting.types import Candidate, Request, Suggestion

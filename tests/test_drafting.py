@@ -151,7 +151,8 @@ def test_identical_candidates_are_not_offered_as_alternatives(make_assistant):
 def test_every_fallback_template_passes_every_guard(policies, channel):
     import yaml
 
-    from assistant.coach.guards import GuardContext, run_guards
+    from assistant.coach.guard_types import GuardContext
+    from assistant.coach.guards import run_guards
     from assistant.config import REPO_ROOT
     from assistant.drafting.replies import render_fallback
     from assistant.library.vocabulary import LANGUAGES
@@ -209,7 +210,7 @@ def test_without_early_stop_the_loop_is_decoded_in_full(make_assistant):
 
 
 def test_hopeless_means_a_guard_more_text_cannot_fix():
-    from assistant.coach.guards import GuardContext
+    from assistant.coach.guard_types import GuardContext
     from assistant.config import REPO_ROOT
     from assistant.drafting.replies import hopeless
     from assistant.library.policy import load_policies

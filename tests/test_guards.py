@@ -1,6 +1,7 @@
 import pytest
 
-from assistant.coach.guards import GuardContext, check_example_copy, passed, run_guards
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import check_example_copy, passed, run_guards
 from assistant.testing import SAMPLE_CASES
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from assistant.coach.guards import policy_breaches
+from assistant.coach.policy_guard import policy_breaches
 from assistant.config import REPO_ROOT
 from assistant.library.cases import brand_split, load_library, load_split
 from assistant.library.checks import (

@@ -48,7 +48,7 @@ def stats(args, settings: Settings) -> int:
 
 def validate(args, settings: Settings) -> int:
     cases = load_library(settings.data_dir)
-    from assistant.coach.guards import policy_breaches
+    from assistant.coach.policy_guard import policy_breaches
     from assistant.library.policy import load_policies
 
     policies = load_policies(settings.data_dir)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from assistant.coach.analysis import Analysis
 from assistant.coach.classifiers import Hit, lexicon, table
-from assistant.coach.guards import Check
+from assistant.coach.guard_types import Check
 from assistant.coach.sarcasm import QUOTED
 from assistant.library.policy import BrandPolicy, ChannelRule
 from assistant.text.money import amounts as find_amounts

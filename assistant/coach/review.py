@@ -33,7 +33,8 @@ from assistant.coach.checklist import (
     span_of,
 )
 from assistant.coach.classifiers import Hit, table
-from assistant.coach.guards import GuardContext, run_guards
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import run_guards
 from assistant.errors import InputError
 from assistant.library.cases import words
 from assistant.library.policy import BrandPolicy, ChannelRule, Policies, load_policies

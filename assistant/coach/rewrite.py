@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from assistant.backends.generation import Generator
 from assistant.coach.classifiers import lexicon, table
-from assistant.coach.guards import GuardContext, run_guards
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import run_guards
 from assistant.coach.review import (
     Review,
     coach,

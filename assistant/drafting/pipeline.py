@@ -15,13 +15,8 @@ from pathlib import Path
 
 from assistant.backends.generation import Conversation, Generator
 from assistant.coach.analysis import Analysis, analyse
-from assistant.coach.guards import (
-    Check,
-    GuardContext,
-    example_facts,
-    passed,
-    run_guards,
-)
+from assistant.coach.guard_types import Check, GuardContext
+from assistant.coach.guards import example_facts, passed, run_guards
 from assistant.drafting.replies import (
     adapt_example_reply,
     hopeless,

@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from assistant.coach.guards import (
-    GuardContext,
-    check_length,
-    check_no_loop,
-)
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import check_length, check_no_loop
 from assistant.library.cases import Case
 from assistant.library.policy import BrandPolicy
 from assistant.text.prompts import compile_text, prompt_data

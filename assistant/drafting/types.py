@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.coach.analysis import Analysis
-from assistant.coach.guards import (
-    Check,
-    passed,
-)
+from assistant.coach.guard_types import Check
+from assistant.coach.guards import passed
 from assistant.library.cases import Match
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.coach.guards import GuardContext, run_guards
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import run_guards
 from assistant.drafting.types import Request, Suggestion
 from assistant.errors import AssistantError, InputError
 from assistant.library.cases import Case, load_split, stratified_split

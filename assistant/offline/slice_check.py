@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from assistant.coach.guards import policy_breaches
+from assistant.coach.policy_guard import policy_breaches
 from assistant.errors import ConfigError
 from assistant.library.cases import Case, validate_row, words
 from assistant.library.checks import diversity, names_out_of_text

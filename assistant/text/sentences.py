@@ -18,3 +18,7 @@ def join(parts: list[str], like: str) -> str:
     if "\n" in like.strip():
         return "\n".join(parts)
     return " ".join(parts)
+
+
+# A full stop inside a number ("€29.97") does not end the sentence.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
