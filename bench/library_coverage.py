@@ -24,17 +24,25 @@ from _common import cpu_model
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant import Assistant, Settings  # noqa: E402
+from assistant.errors import IndexMismatchError  # noqa: E402
 from assistant.library.cases import load_library  # noqa: E402
-from assistant.retrieval.index import embed  # noqa: E402
+from assistant.retrieval.index import CaseIndex, embed  # noqa: E402
 
 
 def coverage(data_dir: Path) -> dict:
     cases = load_library(data_dir)
     train = [c for c in cases if c.split == "train"]
     test = [c for c in cases if c.split == "test"]
-    embedder = Assistant(Settings.from_env()).embedder
     started = time.perf_counter()
-    vectors = embed(embedder, [c.complaint for c in train + test], progress=True)
+    # The app's own saved index when it holds exactly this library (no second embedding pass);
+    # otherwise the complaints are embedded here.
+    assistant = Assistant(Settings.from_env(data_dir=data_dir), cases=cases)
+    try:
+        index = CaseIndex.load(assistant.settings.index_dir, cases, assistant.embedder)
+        by_id = {c.id: i for i, c in enumerate(index.cases)}
+        vectors = index.vectors[[by_id[c.id] for c in train + test]]
+    except IndexMismatchError:
+        vectors = embed(assistant.embedder, [c.complaint for c in train + test], progress=True)
     seconds = time.perf_counter() - started
     sims = vectors[len(train) :] @ vectors[: len(train)].T
     best = sims.argmax(axis=1)
