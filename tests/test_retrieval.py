@@ -124,3 +124,22 @@ def test_replacing_a_case_refreshes_its_vector_and_filter_columns():
     assert index.search("vuelo", 2, filters={"language": "es"}) == []
     [hit] = index.search("my flight was cancelled", 1, filters={"language": "en"})
     assert (hit.case.id, round(hit.score, 3)) == ("a", 1.0)
+
+
+def test_the_list_index_fake_and_the_real_index_answer_alike():
+    from assistant.testing import ListIndex
+
+    real = CaseIndex.build(SAMPLE_CASES, HashingEmbedder())
+    fake = ListIndex(HashingEmbedder(), SAMPLE_CASES)
+    for query, filters, skip in [
+        ("my flight was cancelled", None, ()),
+        ("No tengo señal", {"language": "es"}, ()),
+        ("suitcase lost on the Lisbon flight", {"channel": "twitter"}, ("t-002",)),
+    ]:
+        got = [(m.case.id, round(m.score, 5)) for m in fake.search(query, 3, filters, skip)]
+        assert got == [(m.case.id, round(m.score, 5)) for m in real.search(query, 3, filters, skip)]
+    edited = make_case(id="t-004", language="en", complaint="my parcel never came")
+    fake.replace(edited)
+    real.replace(edited)
+    assert fake.search("No tengo señal", 3, {"language": "es"}) == []
+    assert len(fake) == len(real) == len(SAMPLE_CASES)
