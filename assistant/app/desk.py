@@ -10,22 +10,12 @@ from dataclasses import dataclass
 import gradio as gr
 
 from assistant.app.auth import Access
-from assistant.app.coaching import CHECK_HEADERS, MAX_FIXES, CoachView, Fix
+from assistant.app.coaching import MAX_FIXES, CoachView, Fix
 from assistant.app.common import NO_BRAND, brand_value, shows_errors, username
-from assistant.app.handlers import CASE_HEADERS, REWRITE_LABELS, Desk, DraftResult
+from assistant.app.desk_layout import MAX_DRAFTS, _draft_label, desk_layout
+from assistant.app.handlers import REWRITE_LABELS, Desk, DraftResult
 from assistant.errors import AssistantError
 
-MAX_DRAFTS = 3  # the drafter returns a draft and up to two alternatives
-BADGE_COLORS = {
-    "emotion": "#f59e0b",
-    "urgency": "#ef4444",
-    "language": "#3b82f6",
-    "public risk": "#8b5cf6",
-    "kind": "#64748b",
-    "severity": "#b45309",
-    "sensitive": "#dc2626",
-    "private data": "#0ea5e9",
-}
 # Private ("not callable by client libraries"): the page's events return many components at
 # once; scripts use the tidy JSON endpoints in ui_api.py, which call the same Desk methods.
 PRIVATE = "private"
@@ -41,13 +31,6 @@ class DeskParts:
     prefs: gr.BrowserState
 
 
-def _draft_label(index: int, example_id: str | None, fallback: bool) -> str:
-    name = "Draft 1" if index == 0 else f"Alternative {index}"
-    if fallback and index == 0:
-        return f"{name} · safe fallback (no drafted reply passed the guards)"
-    return f"{name} · adapted from case {example_id}" if example_id else name
-
-
 def _fix_updates(fixes: list[Fix]) -> list:
     return [
         gr.update(value=fixes[i].label, visible=True)
@@ -57,134 +40,125 @@ def _fix_updates(fixes: list[Fix]) -> list:
     ]
 
 
+def _wire_rewrites_and_fixes(desk: Desk, ui, coach_inputs, on_coach, coach_outputs) -> None:
+    """The rewrite buttons and the one-click fix buttons: each rewrites the reply, then the
+    coach re-reads it."""
+    rewrite_btns, fix_btns, reply, status = ui.rewrite_btns, ui.fix_btns, ui.reply, ui.status
+    fixes_state, complaint, channel, brand = ui.fixes_state, ui.complaint, ui.channel, ui.brand
+    customer = ui.customer
+    for action, button in rewrite_btns.items():
+
+        @shows_errors
+        def on_rewrite(
+            reply_text, complaint_text, channel_name, brand_choice, customer_name, action=action
+        ):
+            result = desk.rewrite(
+                action,
+                reply_text,
+                complaint_text,
+                channel_name,
+                brand_value(brand_choice),
+                customer_name,
+            )
+            note = f" {result.note}." if result.note else ""
+            scores = f"coach score {result.before} → {result.after}"
+            return result.text, f"{REWRITE_LABELS[action]}: {scores}.{note}"
+
+        button.click(on_rewrite, coach_inputs, [reply, status], api_visibility=PRIVATE).then(
+            on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE
+        )
+
+    for i, button in enumerate(fix_btns):
+
+        @shows_errors
+        def on_fix(
+            reply_text, fixes, complaint_text, channel_name, brand_choice, customer_name, index=i
+        ):
+            if index >= len(fixes):
+                raise gr.Error("That fix no longer applies; the reply changed.")
+            data = fixes[index]
+            fix = Fix(**{**data, "span": tuple(data["span"]) if data["span"] else None})
+            text = desk.fix(
+                fix,
+                reply_text or "",
+                complaint_text,
+                channel_name,
+                brand_value(brand_choice),
+                customer_name,
+            )
+            return text, f"Applied: {fix.label}."
+
+        button.click(
+            on_fix,
+            [reply, fixes_state, complaint, channel, brand, customer],
+            [reply, status],
+            api_visibility=PRIVATE,
+        ).then(on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE)
+
+
 def build_desk(desk: Desk, access: Access) -> DeskParts:
-    default_channel = "twitter" if "twitter" in desk.channels() else desk.channels()[0]
-    prefs = gr.BrowserState({"channel": default_channel, "brand": NO_BRAND}, storage_key="desk")
-    suggestion_id = gr.State(None)
-    drafts_state = gr.State([])
-    chosen = gr.State(0)
-    fixes_state = gr.State([])
-
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=5, min_width=360):
-            complaint = gr.Textbox(
-                label="Customer message",
-                lines=6,
-                max_lines=14,
-                placeholder="Paste the tweet, review, e-mail or chat line. Ctrl+Enter drafts.",
-                elem_id="complaint",
-            )
-            with gr.Row():
-                brand = gr.Dropdown(
-                    [NO_BRAND, *desk.brands()],
-                    value=NO_BRAND,
-                    label="Brand",
-                    filterable=True,
-                    elem_id="brand",
-                )
-                channel = gr.Dropdown(
-                    desk.channels(), value=default_channel, label="Channel", elem_id="channel"
-                )
-            with gr.Row():
-                customer = gr.Textbox(label="Customer's name", placeholder="optional")
-                signature = gr.Textbox(label="Sign as", placeholder="optional")
-            draft_btn = gr.Button("Draft replies (Ctrl+Enter)", variant="primary", elem_id="draft")
-            badges = gr.HighlightedText(
-                label="Analysis",
-                color_map=BADGE_COLORS,
-                show_legend=False,
-                show_inline_category=True,
-                combine_adjacent=False,
-                adjacent_separator=" ",
-                elem_id="badges",
-            )
-            notes = gr.Textbox(label="Notes", interactive=False, visible=False, elem_id="notes")
-        with gr.Column(scale=7, min_width=420):
-            groups, texts, case_tables, use_btns, ups, downs, reasons = [], [], [], [], [], [], []
-            for i in range(MAX_DRAFTS):
-                with gr.Group(visible=i == 0) as group:
-                    text = gr.Textbox(
-                        label=_draft_label(i, None, False),
-                        lines=3,
-                        max_lines=10,
-                        interactive=False,
-                        buttons=["copy"],
-                        elem_id=f"draft-{i}",
-                    )
-                    with gr.Row():
-                        use = gr.Button("Use this draft", size="sm", elem_id=f"use-{i}")
-                        # Words, not emoji: many work PCs' browsers lack an emoji font.
-                        up = gr.Button("Thumbs up", size="sm", min_width=60, elem_id=f"up-{i}")
-                        down = gr.Button(
-                            "Thumbs down", size="sm", min_width=60, elem_id=f"down-{i}"
-                        )
-                        reason = gr.Textbox(
-                            show_label=False,
-                            placeholder="Why? (optional, saved with the thumbs)",
-                            container=False,
-                            scale=3,
-                            elem_id=f"reason-{i}",
-                        )
-                    with gr.Accordion("Cases it drew on", open=i == 0, elem_id=f"cases-acc-{i}"):
-                        table = gr.Dataframe(
-                            headers=CASE_HEADERS,
-                            datatype=["number", "str", "str", "str", "str"],
-                            interactive=False,
-                            wrap=True,
-                            max_height=260,
-                            column_widths=["9%", "12%", "27%", "27%", "25%"],
-                            elem_id=f"cases-{i}",
-                        )
-                groups.append(group)
-                texts.append(text)
-                case_tables.append(table)
-                use_btns.append(use)
-                ups.append(up)
-                downs.append(down)
-                reasons.append(reason)
-
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=7, min_width=420):
-            reply = gr.Textbox(
-                label="Your reply (edit freely: the coach updates as you type)",
-                lines=6,
-                max_lines=16,
-                buttons=["copy"],
-                elem_id="reply",
-            )
-            counter = gr.Markdown("0 characters", elem_id="counter")
-            with gr.Row():
-                rewrite_btns = {
-                    action: gr.Button(label, size="sm", elem_id=f"rewrite-{action}")
-                    for action, label in REWRITE_LABELS.items()
-                }
-            with gr.Row():
-                copy_btn = gr.Button("Copy reply", elem_id="copy")
-                send_btn = gr.Button("Mark as sent", variant="primary", elem_id="send")
-            status = gr.Textbox(label="Status", interactive=False, elem_id="status")
-        with gr.Column(scale=5, min_width=360):
-            score = gr.Number(label="Coach score (0-100)", interactive=False, elem_id="score")
-            with gr.Row():
-                fix_btns = [
-                    gr.Button("Fix", size="sm", visible=False, elem_id=f"fix-{i}")
-                    for i in range(MAX_FIXES)
-                ]
-            highlights = gr.HighlightedText(
-                label="Where to improve (each mark says why)",
-                show_legend=False,
-                combine_adjacent=True,
-                elem_id="highlights",
-            )
-            checklist = gr.Dataframe(
-                headers=CHECK_HEADERS,
-                datatype=["str"] * len(CHECK_HEADERS),
-                interactive=False,
-                wrap=True,
-                max_height=320,
-                column_widths=["5%", "25%", "11%", "34%", "25%"],
-                label="Checklist",
-                elem_id="checklist",
-            )
+    ui = desk_layout(desk)
+    (
+        prefs,
+        suggestion_id,
+        drafts_state,
+        chosen,
+        fixes_state,
+        complaint,
+        brand,
+        channel,
+        customer,
+        signature,
+        draft_btn,
+        badges,
+        notes,
+        groups,
+        texts,
+        case_tables,
+        use_btns,
+        ups,
+        downs,
+        reasons,
+        reply,
+        counter,
+        copy_btn,
+        send_btn,
+        status,
+        score,
+        fix_btns,
+        highlights,
+        checklist,
+    ) = (
+        ui.prefs,
+        ui.suggestion_id,
+        ui.drafts_state,
+        ui.chosen,
+        ui.fixes_state,
+        ui.complaint,
+        ui.brand,
+        ui.channel,
+        ui.customer,
+        ui.signature,
+        ui.draft_btn,
+        ui.badges,
+        ui.notes,
+        ui.groups,
+        ui.texts,
+        ui.case_tables,
+        ui.use_btns,
+        ui.ups,
+        ui.downs,
+        ui.reasons,
+        ui.reply,
+        ui.counter,
+        ui.copy_btn,
+        ui.send_btn,
+        ui.status,
+        ui.score,
+        ui.fix_btns,
+        ui.highlights,
+        ui.checklist,
+    )
 
     coach_outputs = [score, highlights, checklist, counter, *fix_btns, fixes_state]
 
@@ -336,54 +310,7 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
                 api_visibility=PRIVATE,
             )
 
-    for action, button in rewrite_btns.items():
-
-        @shows_errors
-        def on_rewrite(
-            reply_text, complaint_text, channel_name, brand_choice, customer_name, action=action
-        ):
-            result = desk.rewrite(
-                action,
-                reply_text,
-                complaint_text,
-                channel_name,
-                brand_value(brand_choice),
-                customer_name,
-            )
-            note = f" {result.note}." if result.note else ""
-            scores = f"coach score {result.before} → {result.after}"
-            return result.text, f"{REWRITE_LABELS[action]}: {scores}.{note}"
-
-        button.click(on_rewrite, coach_inputs, [reply, status], api_visibility=PRIVATE).then(
-            on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE
-        )
-
-    for i, button in enumerate(fix_btns):
-
-        @shows_errors
-        def on_fix(
-            reply_text, fixes, complaint_text, channel_name, brand_choice, customer_name, index=i
-        ):
-            if index >= len(fixes):
-                raise gr.Error("That fix no longer applies; the reply changed.")
-            data = fixes[index]
-            fix = Fix(**{**data, "span": tuple(data["span"]) if data["span"] else None})
-            text = desk.fix(
-                fix,
-                reply_text or "",
-                complaint_text,
-                channel_name,
-                brand_value(brand_choice),
-                customer_name,
-            )
-            return text, f"Applied: {fix.label}."
-
-        button.click(
-            on_fix,
-            [reply, fixes_state, complaint, channel, brand, customer],
-            [reply, status],
-            api_visibility=PRIVATE,
-        ).then(on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE)
+    _wire_rewrites_and_fixes(desk, ui, coach_inputs, on_coach, coach_outputs)
 
     @shows_errors
     def on_send(

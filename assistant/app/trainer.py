@@ -7,33 +7,16 @@ agents on the server. The page also tells an agent up front which sections need 
 from dataclasses import dataclass
 
 import gradio as gr
-import pandas as pd
 
 from assistant.app.common import shows_errors, username
-from assistant.app.curation import ANY, EXPORTS, FORMATS, TONE_FILTERS, Trainer
+from assistant.app.curation import TONE_FILTERS, Trainer
 from assistant.app.review_views import (
-    FINDING_HEADERS,
-    QUEUE_HEADERS,
-    TONE_HEADERS,
     queue_rows,
     tone_rows,
 )
-from assistant.library.vocabulary import EMOTIONS, INDUSTRIES, ISSUES
-from assistant.store.figures import GROUPS
+from assistant.app.trainer_layout import figures_frame, trainer_layout
 
 PRIVATE = "private"
-DIFF_COLORS = {"+": "#16a34a", "-": "#dc2626"}
-FIGURE_HEADERS = [
-    "group",
-    "key",
-    "shown",
-    "sent",
-    "accepted",
-    "acceptance rate",
-    "mean edit distance",
-    "mean coach score",
-    "fallback rate",
-]
 
 
 @dataclass
@@ -44,151 +27,110 @@ class TrainerParts:
     case_pick: gr.Dropdown
 
 
-def figures_frame(rows) -> pd.DataFrame:
-    return pd.DataFrame(
-        [[r.key, r.acceptance_rate or 0.0, r.shown] for r in rows],
-        columns=["key", "acceptance rate", "shown"],
+def build_trainer(trainer: Trainer) -> TrainerParts:
+    ui = trainer_layout(trainer)
+    (
+        tone_filters,
+        tone_table,
+        tone_case,
+        tone_complaint,
+        gold,
+        weak,
+        weak_why,
+        gold_findings,
+        weak_findings,
+        refresh_queue,
+        queue,
+        sent_id,
+        open_btn,
+        sent_complaint,
+        diff,
+        sent_final,
+        issue,
+        industry,
+        emotion,
+        severity,
+        approve_btn,
+        note,
+        reject_btn,
+        review_status,
+        case_pick,
+        load_case,
+        new_case,
+        case_editor,
+        save_case,
+        case_status,
+        by,
+        refresh_figures,
+        figures,
+        chart,
+        policy_file,
+        load_policy,
+        policy_editor,
+        save_policy,
+        policy_status,
+        prompt_file,
+        load_prompt,
+        prompt_editor,
+        save_prompt,
+        prompt_status,
+        what,
+        fmt,
+        export_btn,
+        export_file,
+        queue_tab,
+    ) = (
+        ui.tone_filters,
+        ui.tone_table,
+        ui.tone_case,
+        ui.tone_complaint,
+        ui.gold,
+        ui.weak,
+        ui.weak_why,
+        ui.gold_findings,
+        ui.weak_findings,
+        ui.refresh_queue,
+        ui.queue,
+        ui.sent_id,
+        ui.open_btn,
+        ui.sent_complaint,
+        ui.diff,
+        ui.sent_final,
+        ui.issue,
+        ui.industry,
+        ui.emotion,
+        ui.severity,
+        ui.approve_btn,
+        ui.note,
+        ui.reject_btn,
+        ui.review_status,
+        ui.case_pick,
+        ui.load_case,
+        ui.new_case,
+        ui.case_editor,
+        ui.save_case,
+        ui.case_status,
+        ui.by,
+        ui.refresh_figures,
+        ui.figures,
+        ui.chart,
+        ui.policy_file,
+        ui.load_policy,
+        ui.policy_editor,
+        ui.save_policy,
+        ui.policy_status,
+        ui.prompt_file,
+        ui.load_prompt,
+        ui.prompt_editor,
+        ui.save_prompt,
+        ui.prompt_status,
+        ui.what,
+        ui.fmt,
+        ui.export_btn,
+        ui.export_file,
+        ui.queue_tab,
     )
 
-
-def build_trainer(trainer: Trainer) -> TrainerParts:
-    choices = trainer.filter_choices()
-    with gr.Tabs():
-        # -- tone examples -------------------------------------------------------------------
-        with gr.Tab("Tone examples", id="tone"):
-            with gr.Row():
-                tone_filters = [
-                    gr.Dropdown(choices[name], value=ANY, label=name, min_width=120)
-                    for name in TONE_FILTERS
-                ]
-            tone_table = gr.Dataframe(
-                headers=TONE_HEADERS,
-                interactive=False,
-                wrap=True,
-                max_height=240,
-                label="Cases with a weak reply to contrast (click a row)",
-                column_widths=["10%", "14%", "9%", "8%", "14%", "11%", "34%"],
-                elem_id="tone-table",
-            )
-            tone_case = gr.Dropdown([], label="Case", filterable=True, elem_id="tone-case")
-            tone_complaint = gr.Textbox(label="Complaint", interactive=False, lines=2)
-            with gr.Row(equal_height=True):
-                gold = gr.Textbox(label="Gold reply", interactive=False, lines=4, elem_id="gold")
-                weak = gr.Textbox(label="Weak reply", interactive=False, lines=4, elem_id="weak")
-            weak_why = gr.Textbox(label="Why the weak reply falls short (trainer)", lines=2)
-            with gr.Row(equal_height=False):
-                gold_findings = gr.Dataframe(
-                    headers=FINDING_HEADERS,
-                    label="Coach on the gold reply",
-                    wrap=True,
-                    interactive=False,
-                    max_height=260,
-                )
-                weak_findings = gr.Dataframe(
-                    headers=FINDING_HEADERS,
-                    label="Coach on the weak reply",
-                    wrap=True,
-                    interactive=False,
-                    max_height=260,
-                )
-
-        # -- review queue ----------------------------------------------------------------------
-        with gr.Tab("Review queue", id="queue") as queue_tab:
-            refresh_queue = gr.Button("Refresh queue", size="sm", elem_id="refresh-queue")
-            queue = gr.Dataframe(
-                headers=QUEUE_HEADERS,
-                interactive=False,
-                wrap=True,
-                max_height=260,
-                label="Sent replies waiting for review (click a row)",
-                column_widths=["5%", "13%", "8%", "14%", "8%", "8%", "8%", "36%"],
-                elem_id="queue",
-            )
-            with gr.Row():
-                sent_id = gr.Number(label="Sent reply #", precision=0, elem_id="sent-id")
-                open_btn = gr.Button("Open", size="sm", elem_id="open-sent")
-            sent_complaint = gr.Textbox(label="Complaint", interactive=False, lines=2)
-            with gr.Row(equal_height=False):
-                diff = gr.HighlightedText(
-                    label="Changes from the suggestion (- removed, + added by the agent)",
-                    color_map=DIFF_COLORS,
-                    show_legend=False,
-                    combine_adjacent=True,
-                    elem_id="diff",
-                )
-                sent_final = gr.Textbox(
-                    label="Sent reply", interactive=False, lines=4, elem_id="sent-final"
-                )
-            with gr.Row():
-                issue = gr.Dropdown(list(ISSUES), label="issue")
-                industry = gr.Dropdown(list(INDUSTRIES), label="industry")
-                emotion = gr.Dropdown(list(EMOTIONS), label="emotion")
-                severity = gr.Dropdown([1, 2, 3], label="severity")
-            with gr.Row():
-                approve_btn = gr.Button(
-                    "Approve into the library", variant="primary", elem_id="approve"
-                )
-                note = gr.Textbox(
-                    show_label=False,
-                    placeholder="Why reject? (required)",
-                    scale=2,
-                    elem_id="reject-note",
-                )
-                reject_btn = gr.Button("Reject", variant="stop", elem_id="reject")
-            review_status = gr.Textbox(label="Result", interactive=False, elem_id="review-status")
-
-        # -- cases -----------------------------------------------------------------------------
-        with gr.Tab("Cases", id="cases"):
-            with gr.Row():
-                case_pick = gr.Dropdown(
-                    [], label="Case", filterable=True, scale=3, elem_id="case-pick"
-                )
-                load_case = gr.Button("Edit", size="sm")
-                new_case = gr.Button("New case", size="sm")
-            case_editor = gr.Code(language="json", label="Case (JSON)", lines=18, max_lines=30)
-            save_case = gr.Button("Validate and save", variant="primary")
-            case_status = gr.Textbox(label="Result", interactive=False)
-
-        # -- figures ---------------------------------------------------------------------------
-        with gr.Tab("Figures", id="figures"):
-            with gr.Row():
-                by = gr.Radio(list(GROUPS), value="agent", label="By")
-                refresh_figures = gr.Button("Refresh", size="sm")
-            figures = gr.Dataframe(headers=FIGURE_HEADERS, interactive=False, label="Feedback")
-            chart = gr.BarPlot(
-                figures_frame([]),
-                x="key",
-                y="acceptance rate",
-                y_lim=[0, 1],
-                label="Acceptance rate (sent with small edits / shown)",
-            )
-
-        # -- policies and prompts ----------------------------------------------------------------
-        with gr.Tab("Policies & prompts", id="policies"):
-            with gr.Row():
-                policy_file = gr.Dropdown(
-                    trainer.policy_files(), label="Brand policy file", allow_custom_value=True
-                )
-                load_policy = gr.Button("Open", size="sm")
-            policy_editor = gr.Code(language="yaml", label="Policy (YAML)", lines=14)
-            save_policy = gr.Button("Validate and save policy", variant="primary")
-            policy_status = gr.Textbox(label="Result", interactive=False)
-            with gr.Row():
-                prompt_file = gr.Dropdown(trainer.prompt_files(), label="Prompt template")
-                load_prompt = gr.Button("Open", size="sm")
-            prompt_editor = gr.Code(language="jinja2", label="Template (Jinja)", lines=10)
-            save_prompt = gr.Button("Validate and save template", variant="primary")
-            prompt_status = gr.Textbox(label="Result", interactive=False)
-
-        # -- export ----------------------------------------------------------------------------
-        with gr.Tab("Export", id="export"):
-            with gr.Row():
-                what = gr.Radio(list(EXPORTS), value="library", label="What")
-                fmt = gr.Radio(list(FORMATS), value="jsonl", label="Format")
-            export_btn = gr.Button("Export", variant="primary", elem_id="export")
-            export_file = gr.File(label="Download", interactive=False)
-
-    # -- handlers --------------------------------------------------------------------------------
     @shows_errors
     def on_filter(*values):
         cases = trainer.tone_examples(**dict(zip(TONE_FILTERS, values, strict=True)))
