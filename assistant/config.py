@@ -27,6 +27,8 @@ def _defaults_root() -> Path:
 
 
 DEFAULTS = _defaults_root()
+# The drafting backends `backends.registry` can build (checked equal in tests/test_config.py).
+BACKENDS = ("transformers", "llama.cpp")
 
 
 def _default_home() -> Path:
@@ -108,9 +110,9 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def validate(self) -> None:
-        if self.backend not in ("transformers", "llama.cpp"):
+        if self.backend not in BACKENDS:
             raise ConfigError(
-                f"backend must be 'transformers' or 'llama.cpp'. Currently it is {self.backend!r}."
+                f"backend must be one of {', '.join(BACKENDS)}. Currently it is {self.backend!r}."
             )
         if self.streaming not in ("first-alone", "batched"):
             raise ConfigError(

@@ -13,9 +13,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from assistant.backends.generation import Generator, TransformersGenerator
+from assistant.backends.generation import Generator
 from assistant.backends.models import (
-    adapter_for,
     embedder_folder,
     load_manifests,
     resolve_generator,
@@ -102,23 +101,10 @@ class Assistant:
 
     @property
     def generator(self) -> Generator:
-        if self._generator is None and self.settings.backend == "llama.cpp":
-            from assistant.backends.llamacpp import LlamaCppGenerator
-            from assistant.backends.models import gguf_path
-
-            s = self.settings
-            path = gguf_path(s.model, s.models_dir, s.cache_dir)
-            self._generator = LlamaCppGenerator(f"{s.model} (llama.cpp)", path, s.threads)
         if self._generator is None:
-            name, source = resolve_generator(
-                self.settings.model, self.settings.models_dir, self.settings.cache_dir
-            )
-            adapter = adapter_for(self.settings.model, self.settings.models_dir)
-            if self.settings.quantize != "none":
-                name = f"{name} ({self.settings.quantize})"
-            self._generator = TransformersGenerator(
-                name, source, self.settings.threads, adapter, quantize=self.settings.quantize
-            )
+            from assistant.backends.registry import build_generator
+
+            self._generator = build_generator(self.settings)
         return self._generator
 
     @property

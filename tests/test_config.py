@@ -22,7 +22,7 @@ def test_environment_variables_set_the_knobs():
             {"ASSISTANT_QUANTIZE": "int4"},
             "quantize must be 'none' or 'int8'. Currently it is 'int4'.",
         ),
-        ({"ASSISTANT_BACKEND": "vllm"}, "backend must be 'transformers' or 'llama.cpp'"),
+        ({"ASSISTANT_BACKEND": "vllm"}, "backend must be one of transformers, llama.cpp"),
         ({"ASSISTANT_STREAMING": "all"}, "streaming must be 'first-alone' or 'batched'."),
         ({"ASSISTANT_CANDIDATES": "three"}, "ASSISTANT_CANDIDATES must be a whole number"),
         ({"ASSISTANT_TOP_K": "0"}, "top_k must be greater than 0. Currently, top_k is 0."),
@@ -32,3 +32,10 @@ def test_bad_settings_name_the_value_and_the_fix(env, message):
     with pytest.raises(ConfigError) as info:
         Settings.from_env(env)
     assert message in str(info.value)
+
+
+def test_every_backend_settings_accept_is_one_the_registry_builds():
+    from assistant.backends.registry import REGISTRY
+    from assistant.config import BACKENDS
+
+    assert tuple(REGISTRY) == BACKENDS == ("transformers", "llama.cpp")

@@ -1,0 +1,47 @@
+"""The drafting backends by name: `ASSISTANT_BACKEND` picks one, and a new model server (an
+OpenAI-compatible one, say) is one more entry here. Each builder imports its library lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.backends.generation import Generator
+from assistant.config import Settings
+from assistant.errors import ConfigError
+
+
+def _transformers(settings: Settings) -> Generator:
+    from assistant.backends.generation import TransformersGenerator
+    from assistant.backends.models import adapter_for, resolve_generator
+
+    name, source = resolve_generator(settings.model, settings.models_dir, settings.cache_dir)
+    adapter = adapter_for(settings.model, settings.models_dir)
+    if settings.quantize != "none":
+        name = f"{name} ({settings.quantize})"
+    return TransformersGenerator(
+        name, source, settings.threads, adapter, quantize=settings.quantize
+    )
+
+
+def _llamacpp(settings: Settings) -> Generator:
+    from assistant.backends.llamacpp import LlamaCppGenerator
+    from assistant.backends.models import gguf_path
+
+    path = gguf_path(settings.model, settings.models_dir, settings.cache_dir)
+    return LlamaCppGenerator(f"{settings.model} (llama.cpp)", path, settings.threads)
+
+
+REGISTRY: dict[str, Callable[[Settings], Generator]] = {
+    "transformers": _transformers,
+    "llama.cpp": _llamacpp,
+}
+
+
+def build_generator(settings: Settings) -> Generator:
+    """The generator `settings.backend` names, built (its weights load on first use)."""
+    builder = REGISTRY.get(settings.backend)
+    if builder is None:
+        raise ConfigError(
+            f"Unknown backend {settings.backend!r}; choose one of: {', '.join(REGISTRY)}."
+        )
+    return builder(settings)
