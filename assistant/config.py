@@ -58,6 +58,9 @@ class Settings:
     # the others in one batch (first draft sooner on few cores); "batched" drafts all at once.
     streaming: str = "first-alone"
     embedder: str = "all-minilm-l6-v2"
+    # "on": the learned critic in models/critic ranks and gates drafts and joins the coach's
+    # checks (docs/critic.md); "off": rules and the checklist alone.
+    critic: str = "on"
     # Three candidates: the product shows a draft and up to two alternatives.
     candidates: int = 3
     # Examples retrieved for the prompt and shown beside the drafts.
@@ -118,6 +121,8 @@ class Settings:
             raise ConfigError(
                 f"streaming must be 'first-alone' or 'batched'. Currently it is {self.streaming!r}."
             )
+        if self.critic not in ("on", "off"):
+            raise ConfigError(f"critic must be 'on' or 'off'. Currently it is {self.critic!r}.")
         if self.quantize not in ("none", "int8"):
             raise ConfigError(
                 f"quantize must be 'none' or 'int8'. Currently it is {self.quantize!r}."

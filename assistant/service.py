@@ -43,6 +43,7 @@ class Assistant:
         persist_index: bool = True,
         store=None,
         index: CaseIndex | None = None,
+        critic=None,
     ):
         """Every part may be passed in (tests pass fakes from assistant.testing); what is not
         passed is built from `settings` on first use."""
@@ -54,6 +55,7 @@ class Assistant:
         self._ranker = ranker
         self._index: CaseIndex | None = index
         self._store = store
+        self._critic = critic
         if index is not None and cases is None:
             self._cases = index.cases
         self._drafter: Drafter | None = None
@@ -108,6 +110,15 @@ class Assistant:
         return self._generator
 
     @property
+    def critic(self):
+        """The reply critic (coach/critic.py) when installed and on; None otherwise."""
+        if self._critic is None and self.settings.critic == "on":  # a passed-in one is kept
+            from assistant.coach.critic import load_critic
+
+            self._critic = load_critic(self.settings.models_dir, self.settings.threads)
+        return self._critic
+
+    @property
     def ranker(self) -> Ranker:
         if self._ranker is None:
             try:
@@ -153,14 +164,15 @@ class Assistant:
                 s.max_new_tokens,
                 s.max_complaint_chars,
                 s.streaming,
+                critic=self.critic,
             )
         return self._drafter
 
     def warm_up(self) -> None:
         """Load every model now (the app calls this at start so the first request is fast)."""
         _ = self.index
-        for part in (self.embedder, self.generator):
-            if hasattr(part, "warm_up"):
+        for part in (self.embedder, self.generator, self.critic):
+            if part is not None and hasattr(part, "warm_up"):
                 part.warm_up()
 
     # -- operations --------------------------------------------------------------------------
@@ -240,6 +252,7 @@ class Assistant:
             policy=self.policies.for_brand(brand),
             policies=self.policies,
             customer=customer,
+            critic=self.critic,
         )
 
     def rewrite(

@@ -13,6 +13,14 @@ from assistant.library.policy import BrandPolicy, load_policies
 from assistant.testing import SAMPLE_CASES, HashingEmbedder, ScriptedGenerator
 
 
+@pytest.fixture(autouse=True)
+def no_real_critic(request, monkeypatch):
+    """Fast tests never load the shipped critic (it would import torch): an Assistant built
+    from plain settings judges by rules alone; tests of the critic pass `TableCritic`."""
+    if request.node.get_closest_marker("model") is None:
+        monkeypatch.setattr("assistant.coach.critic.load_critic", lambda *a, **k: None)
+
+
 @pytest.fixture
 def policies():
     loaded = load_policies(REPO_ROOT / "data")
@@ -43,13 +51,14 @@ def settings(tmp_path):
 
 @pytest.fixture
 def make_assistant(settings, policies):
-    def build(replies, cases=SAMPLE_CASES, **changes):
+    def build(replies, cases=SAMPLE_CASES, critic=None, **changes):
         return Assistant(
             replace(settings, **changes),
             embedder=HashingEmbedder(),
             generator=ScriptedGenerator(replies),
             cases=[replace(c) for c in cases],
             policies=policies,
+            critic=critic,
         )
 
     return build

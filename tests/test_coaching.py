@@ -80,7 +80,8 @@ def test_sample_gold_and_weak_scores(review):
         )
         for c in SAMPLE_CASES
     ]
-    assert scores == [(90, 25), (90, 20), (90, 25), (90, 8), (100, 32)]
+    # The praise case's weak reply apologises for praise: a critical guard since the critic issue.
+    assert scores == [(90, 25), (90, 20), (90, 25), (90, 8), (100, 9)]
 
 
 def test_a_specific_reply_names_what_happened(review):

@@ -168,11 +168,13 @@ def test_every_fallback_template_passes_every_guard(policies, channel):
                 text = render_fallback(templates, language, key, name, agent, private)
                 assert text.count("Ana") == (0 if name is None else 1), text
                 ctx = GuardContext(
-                    complaint="x",
+                    complaint="My father died last week." if key == "bereavement" else "x",
                     channel=rule,
                     policy=policies.default,
                     language=language,
                     examples=list(SAMPLE_CASES),
+                    customer=name,
+                    kind=key if key in ("praise", "question", "noise") else "complaint",
                 )
                 failures = [c.reason for c in run_guards(text, ctx) if not c.passed]
                 assert failures == [], (language, key, text)

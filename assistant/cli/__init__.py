@@ -162,6 +162,10 @@ def cmd_brands(args) -> int:
 
 @command("eval")
 def cmd_eval(args) -> int:
+    if args.review_pack or args.review_import:
+        from assistant.offline.review_pack import review_cli
+
+        return review_cli(args)
     from assistant.offline.evaluation import eval_cli
 
     return eval_cli(args)
@@ -169,8 +173,14 @@ def cmd_eval(args) -> int:
 
 @command("train")
 def cmd_train(args) -> int:
+    if args.what == "critic":
+        from assistant.offline.critic_training import critic_cli
+
+        args.out = args.out or "models/critic"
+        return critic_cli(args)
     from assistant.offline.training import train_cli
 
+    args.out = args.out or "models/adapters/smollm2-135m-care"
     return train_cli(args)
 
 
@@ -272,16 +282,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("users", help="sign-in users: hash a password for the users file")
     p.add_argument("action", choices=["hash"], help="hash: print a salted scrypt hash")
 
-    p = sub.add_parser("eval", help="evaluate drafting on the test split")
+    p = sub.add_parser("eval", help="evaluate drafting on the test split, or run a blind review")
+    p.add_argument(
+        "--review-pack",
+        metavar="FILE",
+        help="write a blind review pack of --drafts with gold and weak controls (docs/eval/)",
+    )
+    p.add_argument("--drafts", nargs="+", default=[], help="review pack: JSONL draft files")
+    p.add_argument("--shares", type=int, default=1, help="review pack: one share per rater")
+    p.add_argument("--controls", type=int, default=8, help="review pack: gold and weak per share")
+    p.add_argument(
+        "--review-import", nargs="+", metavar="LABELS", help="labels files to join to --key"
+    )
+    p.add_argument("--key", help="review import: the pack's .key.json")
     p.add_argument("--model")
     p.add_argument("--limit", type=int)
     p.add_argument("--candidates", type=int)
     p.add_argument("--out", default="docs/eval", help="folder for report.md and report.json")
     p.add_argument("--adapter", help="a LoRA adapter folder to apply to the model")
 
-    p = sub.add_parser("train", help="fine-tune a drafting model with LoRA on the train split")
+    p = sub.add_parser("train", help="fine-tune the drafting model (LoRA) or the reply critic")
+    p.add_argument("what", nargs="?", choices=["drafter", "critic"], default="drafter")
     p.add_argument("--model", default="smollm2-135m")
-    p.add_argument("--out", default="models/adapters/smollm2-135m-care")
+    p.add_argument("--out", help="default models/adapters/smollm2-135m-care or models/critic")
+    p.add_argument(
+        "--drafts", nargs="+", default=["data/critic/drafts.jsonl"],
+        help="critic: blind-labelled real drafts (JSONL)",
+    )
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--limit", type=int)

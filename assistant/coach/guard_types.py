@@ -35,3 +35,5 @@ class GuardContext:
     customer: str | None = None
     agent: str | None = None
     extra_allowed: set[str] = field(default_factory=set)
+    # The message's kind (complaint, praise, question, noise): praise is not apologised for.
+    kind: str = "complaint"

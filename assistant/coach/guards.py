@@ -14,7 +14,9 @@ from functools import lru_cache
 
 import yaml
 
+from assistant.coach.classifiers import lexicon
 from assistant.coach.guard_types import Check, GuardContext
+from assistant.coach.meaning_guards import MEANING_GUARDS
 from assistant.coach.policy_guard import check_policy
 from assistant.config import lexicons_dir
 from assistant.library.cases import Case, words
@@ -22,12 +24,6 @@ from assistant.text.language import LANGUAGE_NAMES, same_language
 from assistant.text.pii import find_private_data
 from assistant.text.sentences import _SENTENCE
 
-_REFUSAL = re.compile(
-    r"\b(?:I(?:'m| am) sorry,? but I (?:can(?:'|no)t|am unable)|I can(?:'|no)t (?:assist|help) with"
-    r"|as an AI|language model|I'm an AI|no puedo ayudar|je ne peux pas vous aider"
-    r"|ich kann (?:Ihnen )?nicht helfen)\b",
-    re.I,
-)
 _META = re.compile(
     r"^\s*(?:here(?:'s| is) (?:a|the|my|your) (?:reply|response|draft)|reply:|response:|draft:"
     r"|sure[,!]|certainly[,!]|of course[,!])|\[(?:your|customer|agent|name|brand)[^\]]*\]"
@@ -62,10 +58,16 @@ def check_not_empty(reply: str, ctx: GuardContext) -> Check:
 
 
 def check_not_refusal(reply: str, ctx: GuardContext) -> Check:
-    for pattern, why in ((_REFUSAL, "a refusal"), (_META, "meta-text or a placeholder")):
-        m = pattern.search(reply)
-        if m:
-            return Check("not_refusal", False, f"reads as {why}: {m.group().strip()!r}", m.span())
+    """No refusal or deflection ("I'm unable to assist", "contact another department", "as an
+    AI": data/lexicons/claims.yaml) and no meta-text or placeholder."""
+    refusal = lexicon("claims").first(reply, "refusal")
+    if refusal:
+        span = (refusal.start, refusal.end)
+        return Check("not_refusal", False, f"reads as a refusal: {refusal.text.strip()!r}", span)
+    m = _META.search(reply)
+    if m:
+        why = "meta-text or a placeholder"
+        return Check("not_refusal", False, f"reads as {why}: {m.group().strip()!r}", m.span())
     return Check("not_refusal", True, "a direct reply")
 
 
@@ -220,6 +222,7 @@ GUARDS = (
     check_language,
     check_example_copy,
     check_no_loop,
+    *MEANING_GUARDS,
 )
 
 

@@ -33,6 +33,7 @@ from assistant.coach.checklist import (
     span_of,
 )
 from assistant.coach.classifiers import Hit, table
+from assistant.coach.critic import ReplyCritic, critic_finding
 from assistant.coach.guard_types import GuardContext
 from assistant.coach.guards import run_guards
 from assistant.errors import InputError
@@ -268,10 +269,13 @@ def review_reply(
     policy: BrandPolicy,
     customer: str | None = None,
     guards: bool = True,
+    critic: ReplyCritic | None = None,
 ) -> Review:
     """The review of `reply` given an analysis already made (the drafter has one).
 
     `guards=False` scores the checklist alone, for replies the caller has already guarded.
+    With a `critic`, the check "answers this complaint" joins the findings; when the critic
+    rejects the reply it is a critical failure, so the score cannot stay high.
     """
     ctx = GuardContext(
         complaint=complaint,
@@ -279,6 +283,7 @@ def review_reply(
         policy=policy,
         language=analysis.language,
         customer=customer,
+        kind=analysis.kind,
     )
     guards = run_guards(reply, ctx) if guards else []
     gesture = f"up to {policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "none"
@@ -306,6 +311,8 @@ def review_reply(
     )
     findings = [check(c) for check in CHECKS]
     findings += [guard_finding(g, c) for g in guards]
+    if critic is not None and reply.strip():
+        findings.append(critic_finding(critic, reply, complaint, rule.name, customer))
     score, breakdown = score_findings(findings, analysis.kind)
     return Review(score, breakdown, findings, analysis)
 
@@ -322,6 +329,7 @@ def coach(
     policy: BrandPolicy | None = None,
     policies: Policies | None = None,
     customer: str | None = None,
+    critic: ReplyCritic | None = None,
 ) -> Review:
     """Review `reply` to `complaint`: checklist findings, hard guards, a 0-100 score."""
     if not isinstance(reply, str):
@@ -331,7 +339,9 @@ def coach(
     policies = policies or default_policies()
     rule = policies.channel(channel)
     analysis = copy.deepcopy(_analysis(complaint, channel))
-    return review_reply(reply, complaint, analysis, rule, policy or policies.default, customer)
+    return review_reply(
+        reply, complaint, analysis, rule, policy or policies.default, customer, critic=critic
+    )
 
 
 def rank_score(reply: str, complaint: str, analysis: Analysis, channel: str) -> float:

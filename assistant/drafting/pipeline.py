@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assistant.backends.generation import Conversation, Generator
 from assistant.coach.analysis import Analysis, analyse
+from assistant.coach.critic import ReplyCritic
 from assistant.coach.guard_types import Check, GuardContext
 from assistant.coach.guards import example_facts, passed, run_guards
 from assistant.drafting.replies import (
@@ -69,6 +70,7 @@ class Drafter:
         max_new_tokens: int = 200,
         max_complaint_chars: int = 2000,
         streaming: str = "first-alone",
+        critic: ReplyCritic | None = None,
     ):
         self.index = index
         self.generator = generator
@@ -80,6 +82,9 @@ class Drafter:
         self.max_new_tokens = max_new_tokens
         self.max_complaint_chars = max_complaint_chars
         self.streaming = streaming
+        # The learned critic (coach/critic.py): ranks the candidates that passed the guards and
+        # drops those it judges not sendable. None: rules and the ranker alone.
+        self.critic = critic
         # Stop decoding a candidate once it fails a guard that more text cannot fix (see
         # `hopeless`); the outcome is the same, the time is not. Benchmarks turn it off to
         # measure what it saves.
@@ -214,6 +219,7 @@ class Drafter:
             examples=[m.case for m in matches],
             customer=request.customer,
             agent=request.agent,
+            kind=analysis.kind,
         )
         conversations = [
             self.conversation(request, m.case, policy, analysis, cleaned.text)
@@ -224,17 +230,14 @@ class Drafter:
             conversations, min(rule.tokens, self.max_new_tokens), on_text, give_up
         )
         t2 = time.perf_counter()
-        candidates = []
-        for text, match in zip(texts, matches, strict=False):
-            text = tidy(text)
-            checks = run_guards(text, ctx)
-            score = (
-                self.ranker(text, cleaned.text, analysis, request.channel)
-                if passed(checks)
-                else 0.0
-            )
-            candidates.append(Candidate(text, checks, score, match.case.id))
-        kept = sorted((c for c in candidates if c.passed), key=lambda c: -c.score)
+        candidates = [
+            Candidate(tidy(text), run_guards(tidy(text), ctx), 0.0, match.case.id)
+            for text, match in zip(texts, matches, strict=False)
+        ]
+        self.judge(candidates, cleaned.text, request, analysis)
+        kept = sorted(
+            (c for c in candidates if c.passed), key=lambda c: (-(c.critic or 0.0), -c.score)
+        )
         notes = list(cleaned.notes)
         if not policy.on_file:
             notes.append(policy.notes)
@@ -268,6 +271,28 @@ class Drafter:
             candidates,
             notes,
         )
+
+    def judge(self, candidates: list[Candidate], text: str, request: Request, analysis) -> None:
+        """Score the candidates that passed the guards: the ranker's score, and the critic's
+        probability that a care lead would send it; below the critic's threshold a candidate
+        fails the check "answers_complaint" and is dropped like any guarded one."""
+        passing = [c for c in candidates if c.passed]
+        for c in passing:
+            c.score = self.ranker(c.text, text, analysis, request.channel)
+        if self.critic is None or not passing:
+            return
+        probs = self.critic.probabilities(
+            text, [c.text for c in passing], request.channel, request.customer
+        )
+        for c, p in zip(passing, probs, strict=True):
+            c.critic = p
+            ok = p >= self.critic.threshold
+            reason = (
+                f"reads as a sendable answer ({p:.0%})"
+                if ok
+                else f"the critic judges it not sendable ({p:.0%}, bar {self.critic.threshold:.0%})"
+            )
+            c.checks = [*c.checks, Check("answers_complaint", ok, reason)]
 
     def _generate(self, conversations, max_new_tokens, on_text, give_up=None) -> list[str]:
         """Every candidate's text. With someone watching (`on_text`) and streaming

@@ -25,6 +25,7 @@ class Candidate:
     checks: list[Check]
     score: float = 0.0
     example_id: str | None = None
+    critic: float | None = None  # the critic's probability that it is sendable, when judged
 
     @property
     def passed(self) -> bool:
@@ -36,6 +37,7 @@ class Candidate:
             "passed": self.passed,
             "score": round(self.score, 1),
             "example_id": self.example_id,
+            "critic": None if self.critic is None else round(self.critic, 3),
             "checks": [c.to_dict() for c in self.checks],
         }
 

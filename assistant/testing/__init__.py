@@ -2,6 +2,7 @@
 
 `HashingEmbedder` maps words to hashed buckets (same text, same vector, on every machine).
 `ScriptedGenerator` returns scripted replies in order and records what it was asked.
+`TableCritic` judges replies by a table of probabilities (the learned critic's fake).
 """
 
 from __future__ import annotations
@@ -68,6 +69,23 @@ def _cut(text: str, give_up) -> str:
         if give_up(text[:end]):
             return text[:end]
     return text
+
+
+class TableCritic:
+    """A critic that looks replies up: `probabilities` returns `table[reply]` (else `default`)
+    and records what it was asked, so tests assert exact rankings and drops."""
+
+    name = "table-critic"
+
+    def __init__(self, table: dict[str, float], threshold: float = 0.5, default: float = 0.9):
+        self.table = dict(table)
+        self.threshold = threshold
+        self.default = default
+        self.calls: list[tuple[str, list[str], str]] = []
+
+    def probabilities(self, complaint, replies, channel, customer=None) -> list[float]:
+        self.calls.append((complaint, list(replies), channel))
+        return [self.table.get(r, self.default) for r in replies]
 
 
 def make_case(**fields) -> Case:

@@ -1,0 +1,145 @@
+"""Real drafts for the critic and the blind review: the pipeline's own candidates on library cases.
+
+    assistant critic harvest --model smollm2-135m-care --n 450 --per-complaint 2 --out FILE
+
+For each sampled case the drafter retrieves examples exactly as it does for an agent (train
+split only, never the case itself), builds its prompts and lets the generator write
+`per_complaint` candidates; many complaints' candidates are decoded in one batch, which on a
+small model is several times the throughput of one suggestion at a time. Each row keeps what
+the guards said, so the review can see what the pipeline would have shown and what it dropped.
+Rows are appended as each batch finishes and a rerun skips the cases already written, so an
+interrupted harvest resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.coach.analysis import analyse
+from assistant.coach.guard_types import GuardContext
+from assistant.coach.guards import passed, run_guards
+from assistant.drafting.replies import hopeless, tidy
+from assistant.drafting.types import Request
+from assistant.library.cases import Case, load_split
+from assistant.text.inputs import clean_complaint
+
+
+def sample_cases(
+    cases: Sequence[Case], test_ids: set[str], n: int, seed: int, split: str = "train"
+) -> list[Case]:
+    """`n` cases of the split, a seeded shuffle (every language and industry in proportion)."""
+    pool = [c for c in cases if (c.id in test_ids) == (split == "test")]
+    pool.sort(key=lambda c: c.id)
+    random.Random(seed).shuffle(pool)
+    return pool[:n]
+
+
+def _done_ids(out: Path) -> set[str]:
+    if not out.exists():
+        return set()
+    return {json.loads(line)["case_id"] for line in out.read_text().splitlines() if line.strip()}
+
+
+def harvest(
+    assistant,
+    cases: Sequence[Case],
+    out: Path,
+    system: str,
+    per_complaint: int = 2,
+    batch_rows: int = 12,
+    stop_hopeless: bool = True,
+) -> int:
+    """Draft `per_complaint` candidates for each case and append one JSON row per candidate."""
+    drafter = assistant.drafter
+    test_ids = load_split(assistant.settings.data_dir)
+    done = _done_ids(out)
+    todo = sorted((c for c in cases if c.id not in done), key=lambda c: c.channel)
+    written = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Cases of one channel share a token budget; within a channel, complaints of similar length
+    # go together so a batch pads little (padding and the longest row set a batch's cost).
+    per_batch = max(1, batch_rows // per_complaint)
+    todo.sort(key=lambda c: (c.channel, len(c.complaint)))
+    for start in range(0, len(todo), per_batch):
+        group = todo[start : start + per_batch]
+        for channel in sorted({c.channel for c in group}):
+            rows = _draft_group(
+                drafter,
+                [c for c in group if c.channel == channel],
+                test_ids,
+                system,
+                per_complaint,
+                stop_hopeless,
+            )
+            with out.open("a") as handle:
+                for row in rows:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written += len(rows)
+        print(
+            f"{system}: {len(done) + start + len(group)}/{len(done) + len(todo)} cases",
+            file=sys.stderr,
+            flush=True,
+        )
+    return written
+
+
+def _draft_group(drafter, cases, test_ids, system, per_complaint, stop_hopeless) -> list[dict]:
+    conversations, meta = [], []
+    for case in cases:
+        request = Request(case.complaint, case.channel, case.brand, case.customer, case.agent)
+        cleaned = clean_complaint(case.complaint, drafter.max_complaint_chars)
+        analysis = analyse(cleaned.text, case.channel)
+        matches = drafter.retrieve(
+            cleaned.text, analysis, {"split": "train"}, test_ids | {case.id}, case.channel
+        )
+        policy = drafter.policies.for_brand(case.brand)
+        ctx = GuardContext(
+            complaint=cleaned.text,
+            channel=drafter.policies.channel(case.channel),
+            policy=policy,
+            language=analysis.language,
+            examples=[m.case for m in matches],
+            customer=case.customer,
+            agent=case.agent,
+            kind=analysis.kind,
+        )
+        for k, match in enumerate(matches[:per_complaint]):
+            conversations.append(
+                drafter.conversation(request, match.case, policy, analysis, cleaned.text)
+            )
+            meta.append((case, k, match.case.id, ctx))
+    if not conversations:
+        return []
+    rule = drafter.policies.channel(cases[0].channel)
+    budget = min(rule.tokens, drafter.max_new_tokens)
+    # A row stops once its text is hopeless (a loop, over the channel's length); the batch is one
+    # channel, so any row's guard context judges length the same.
+    first_ctx = meta[0][3]
+    give_up = (lambda text: hopeless(text, first_ctx)) if stop_hopeless else None
+    texts = drafter.generator.generate_batch(conversations, budget, None, give_up)
+    rows = []
+    for text, (case, k, example_id, ctx) in zip(texts, meta, strict=True):
+        text = tidy(text)
+        checks = run_guards(text, ctx)
+        rows.append(
+            {
+                "id": f"{system}:{case.id}:{k}",
+                "system": system,
+                "case_id": case.id,
+                "candidate": k,
+                "example_id": example_id,
+                "channel": case.channel,
+                "brand": case.brand,
+                "industry": case.industry,
+                "language": case.language,
+                "complaint": case.complaint,
+                "reply": text,
+                "guards_passed": passed(checks),
+                "failed_guards": [c.name for c in checks if not c.passed],
+            }
+        )
+    return rows
