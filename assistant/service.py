@@ -27,6 +27,7 @@ from assistant.errors import IndexMismatchError
 from assistant.library.cases import Case, load_library
 from assistant.library.policy import Policies, load_policies
 from assistant.retrieval.index import CaseIndex, Embedder, SentenceTransformerEmbedder
+from assistant.store.protocol import Store
 from assistant.text.inputs import check_text, clean_name
 
 
@@ -41,7 +42,7 @@ class Assistant:
         policies: Policies | None = None,
         ranker: Ranker | None = None,
         persist_index: bool = True,
-        store=None,
+        store: Store | None = None,
         index: CaseIndex | None = None,
         critic=None,
     ):

@@ -104,3 +104,16 @@ def test_limits_hold_in_every_store(store):
     with pytest.raises(InputError, match="limit is 40"):
         store.record_sent("fine", customer="N" * 41)
     assert store.suggestions() == [] and store.sent_replies() == []
+
+
+def test_both_stores_implement_the_store_protocol(store):
+    import inspect
+
+    from assistant.store.protocol import Store
+
+    assert isinstance(store, Store)
+    for name, member in inspect.getmembers(Store, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        wanted = list(inspect.signature(member).parameters)
+        assert list(inspect.signature(getattr(store, name)).parameters) == wanted[1:], name

@@ -22,7 +22,7 @@ from assistant.config import lexicons_dir
 from assistant.library.cases import Case, words
 from assistant.text.language import LANGUAGE_NAMES, same_language
 from assistant.text.pii import find_private_data
-from assistant.text.sentences import _SENTENCE
+from assistant.text.sentences import sentence_spans
 
 _META = re.compile(
     r"^\s*(?:here(?:'s| is) (?:a|the|my|your) (?:reply|response|draft)|reply:|response:|draft:"
@@ -125,7 +125,7 @@ def example_facts(example: Case, ctx: GuardContext) -> set[str]:
         if name:
             facts.update(w for w in words(name) if w not in known and len(w) > 2)
     for text in (example.complaint, example.reply):
-        for sentence in _SENTENCE.finditer(text):
+        for sentence in sentence_spans(text):
             tokens = re.findall(r"[\w'’]+", sentence.group())
             for i, token in enumerate(tokens):
                 proper = i > 0 and token[:1].isupper() and not token.isupper()
@@ -201,7 +201,7 @@ def _four_grams(text: str) -> set[tuple[str, ...]]:
 
 
 def check_no_loop(reply: str, ctx: GuardContext) -> Check:
-    sentences = [" ".join(words(s.group())) for s in _SENTENCE.finditer(reply)]
+    sentences = [" ".join(words(s.group())) for s in sentence_spans(reply)]
     repeated = [s for s, n in Counter(s for s in sentences if len(s) > 12).items() if n > 1]
     if repeated:
         return Check("no_loop", False, f"repeats the sentence {repeated[0]!r}")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from assistant.coach.guard_types import Check, GuardContext
 from assistant.library.cases import Case
 from assistant.text.money import amounts as find_amounts
-from assistant.text.sentences import _SENTENCE
+from assistant.text.sentences import sentence_spans
 
 # First-person offers in the four languages; an amount in such a sentence is a promise.
 _OFFER = re.compile(
@@ -94,7 +94,7 @@ _DEMAND = re.compile(
 def charged_amounts(complaint: str) -> set[float]:
     """Amounts the complaint presents as a charge (not ones it demands or injects)."""
     amounts = set()
-    for sentence in _SENTENCE.finditer(complaint):
+    for sentence in sentence_spans(complaint):
         text = sentence.group()
         if _DEMAND.search(text) or not _CHARGE.search(text):
             continue
@@ -128,7 +128,7 @@ def _is_charge(value: float, charges: set[float], complaint: str) -> bool:
 def check_policy(reply: str, ctx: GuardContext) -> Check:
     policy = ctx.policy
     complaint_amounts = charged_amounts(ctx.complaint)
-    for sentence in _SENTENCE.finditer(reply):
+    for sentence in sentence_spans(reply):
         text = sentence.group()
         if not _OFFER.search(text):
             continue

@@ -6,13 +6,13 @@ import re
 
 from assistant.coach.classifiers import lexicon
 from assistant.coach.cues import _NEGATIVE, _distinct, _hits
+from assistant.text.sentences import sentences
 
 # A mixed review praises one thing and faults another; its praise words are sincere.
 _MIXED = re.compile(
     r"\b(?:but|although|though|however|pero|aunque|mais|cependant|aber|jedoch)\b|★★☆|★★★", re.I
 )
 
-_SENTENCES = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 _NEGATED = re.compile(
     r"\b(?:not|n't|never|no|hardly|nada|nicht|kein|pas|no es|no fue)\s+(?:\w+\s+)?"
@@ -66,7 +66,7 @@ def sarcasm_score(text: str, trouble: int) -> tuple[float, list[str]]:
         # Positive words about a negative situation in the same sentence ("loved paying twice",
         # "great, cancelled again"): the classic shape of sarcasm, unless the sentence is a
         # mixed review ("lovely staff, but...") or the praise is negated ("not great").
-        for sentence in _SENTENCES.split(QUOTED.sub(" ", text)):
+        for sentence in sentences(QUOTED.sub(" ", text)):
             praise = _hits(s, sentence, "praise")
             if not praise or _MIXED.search(sentence) or _NEGATED.search(sentence):
                 continue

@@ -32,6 +32,7 @@ from assistant.retrieval.index import CaseIndex
 from assistant.text.inputs import clean_complaint, clean_name
 from assistant.text.language import LANGUAGE_NAMES
 from assistant.text.prompts import prompt_data, render
+from assistant.text.sentences import sentences
 
 Ranker = Callable[[str, str, Analysis, str], float]
 
@@ -159,9 +160,9 @@ class Drafter:
         for match in [m for m in matches[:1] if m.score >= FALLBACK_REUSE_SIMILARITY]:
             facts = example_facts(match.case, ctx)
             adapted = adapt_example_reply(match.case, request.customer, request.agent)
-            sentences = re.findall(r"[^.!?]+[.!?]+", adapted)
-            kept = [s.strip() for s in sentences if not facts & set(re.findall(r"\w+", s.lower()))]
-            if len(kept) >= 2 and len(kept) == len(sentences):
+            parts = sentences(adapted)
+            kept = [s for s in parts if not facts & set(re.findall(r"\w+", s.lower()))]
+            if len(kept) >= 2 and len(kept) == len(parts):
                 candidate = " ".join(kept)
                 checks = run_guards(candidate, ctx)
                 if passed(checks):

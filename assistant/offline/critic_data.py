@@ -27,6 +27,7 @@ import yaml
 
 from assistant.coach.critic import critic_input
 from assistant.library.cases import Case
+from assistant.text.sentences import sentences
 
 LABEL_VALUE = {"sendable": 1.0, "edit": 0.5, "not_sendable": 0.0}
 PERTURBATIONS = (
@@ -40,7 +41,6 @@ PERTURBATIONS = (
     "dismissal",
     "repeat",
 )
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"')]*|[^.!?\n]+$")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 _STOP = frozenset(
     "about after again their there these those which would could should still never every "
@@ -51,10 +51,6 @@ _STOP = frozenset(
 
 def load_phrases(data_dir: Path) -> dict:
     return yaml.safe_load((Path(data_dir) / "critic" / "perturbations.yaml").read_text())
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def _insert(reply: str, sentence: str, rng: random.Random) -> str:

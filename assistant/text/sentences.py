@@ -22,3 +22,8 @@ def join(parts: list[str], like: str) -> str:
 
 # A full stop inside a number ("€29.97") does not end the sentence.
 _SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]?")
+
+
+def sentence_spans(text: str):
+    """Each sentence as a match (with its span), for guards that point at the one at fault."""
+    return _SENTENCE.finditer(text)
