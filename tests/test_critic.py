@@ -316,3 +316,23 @@ def test_the_rubric_names_every_label_and_reason():
     rubric = Path(REPO_ROOT / "docs/eval/rubric.md").read_text()
     assert all(f"`{r}`" in rubric for r in REASONS)
     assert all(label in rubric for label in LABELS)
+
+
+def test_gold_controls_come_from_vetted_cases_when_reviews_exist(library):
+    from assistant.offline.review_pack import vetted_gold
+
+    cases = sorted(library.values(), key=lambda c: c.id)
+    vetted = vetted_gold(REPO_ROOT / "data")
+    assert vetted and len(vetted) > 300
+    policies = load_policies(REPO_ROOT / "data")
+    pack = build_pack(
+        _drafts(cases, 5),
+        cases,
+        policies.for_brand,
+        shares=1,
+        controls_per_share=10,
+        seed=0,
+        vetted=vetted,
+    )
+    golds = [k["case_id"] for k in pack.key.values() if k["system"] == GOLD]
+    assert len(golds) == 10 and set(golds) <= vetted

@@ -162,6 +162,10 @@ def cmd_brands(args) -> int:
 
 @command("eval")
 def cmd_eval(args) -> int:
+    if args.harvest:
+        from assistant.offline.harvest import harvest_cli
+
+        return harvest_cli(args)
     if args.review_pack or args.review_import:
         from assistant.offline.review_pack import review_cli
 
@@ -295,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--review-import", nargs="+", metavar="LABELS", help="labels files to join to --key"
     )
     p.add_argument("--key", help="review import: the pack's .key.json")
+    p.add_argument("--harvest", metavar="FILE", help="append real drafts of --model to FILE")
+    p.add_argument("--split", default="train", help="harvest: complaints of train or test")
+    p.add_argument("--n", type=int, default=100, help="harvest: how many complaints")
+    p.add_argument("--per-complaint", type=int, default=2, help="harvest: candidates each")
+    p.add_argument("--harvest-seed", type=int, default=1, help="harvest: which complaints")
     p.add_argument("--model")
     p.add_argument("--limit", type=int)
     p.add_argument("--candidates", type=int)

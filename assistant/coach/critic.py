@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from assistant.coach.checklist import Finding
+from assistant.coach.checklist import Finding, fix_text
 from assistant.errors import ModelError
 
 MANIFEST = "critic.json"
@@ -52,7 +52,7 @@ def critic_finding(critic: ReplyCritic, reply: str, complaint: str, channel: str
         f"may not answer this complaint: {p:.0%} likely sendable, below the {critic.threshold:.0%}"
         " bar (a misread, an invented fact, a refusal or boilerplate)"
     )
-    fix = "Reread the complaint and answer what happened to this customer, in your own words."
+    fix = fix_text("guard_answers_complaint", "en")
     return Finding("answers_complaint", "fail", "critical", reason, None, fix)
 
 

@@ -36,7 +36,7 @@ class CriticConfig:
     # Complaint and reply together, cut longest-first: every tweet and chat whole, the start of
     # a long e-mail and of its reply; 160 keeps a training step and a judgement cheap on 2 cores.
     max_length: int = 160
-    synthetic_cases: int = 2500  # train cases whose gold reply and negative are used an epoch
+    synthetic_cases: int = 2000  # train cases whose gold reply and negative are used an epoch
     seed: int = 0
     save_steps: int = 100
     draft_weight: int = 3  # each labelled real draft is seen this many times an epoch

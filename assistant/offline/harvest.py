@@ -50,7 +50,7 @@ def harvest(
     out: Path,
     system: str,
     per_complaint: int = 2,
-    batch_rows: int = 12,
+    batch_rows: int = 16,
     stop_hopeless: bool = True,
 ) -> int:
     """Draft `per_complaint` candidates for each case and append one JSON row per candidate."""
@@ -143,3 +143,22 @@ def _draft_group(drafter, cases, test_ids, system, per_complaint, stop_hopeless)
             }
         )
     return rows
+
+
+def harvest_cli(args) -> int:
+    """`assistant eval --harvest FILE --model M --split train --n 350 --per-complaint 2`."""
+    from assistant.config import Settings
+    from assistant.errors import InputError
+    from assistant.service import Assistant
+
+    if args.split not in ("train", "test"):
+        raise InputError("--split must be train or test.")
+    settings = Settings.from_env(model=args.model)
+    assistant = Assistant(settings)
+    cases = sample_cases(
+        assistant.cases, load_split(settings.data_dir), args.n, args.harvest_seed, args.split
+    )
+    system = args.model or settings.model
+    written = harvest(assistant, cases, Path(args.harvest), system, args.per_complaint)
+    print(f"{written} drafts by {system} appended to {args.harvest}")
+    return 0

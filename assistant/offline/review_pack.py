@@ -61,9 +61,12 @@ def build_pack(
     shares: int = 1,
     controls_per_share: int = 10,
     seed: int = 0,
+    vetted: set[str] | None = None,
 ) -> Pack:
     """Drafts (rows with case_id, reply, system) plus `controls_per_share` gold and as many weak
-    replies per share, from library cases none of the drafts answer."""
+    replies per share, from library cases none of the drafts answer. Gold controls come from
+    `vetted` cases (gold replies an independent review passed) when given: a control must be
+    right, or a careful rater who spots a flawed gold reply is discarded for it."""
     if shares < 1:
         raise InputError("--shares must be 1 or more.")
     by_id = {c.id: c for c in cases}
@@ -76,13 +79,18 @@ def build_pack(
     drafted = {d["case_id"] for d in drafts}
     spare = sorted((c for c in cases if c.id not in drafted and c.weak_reply), key=lambda c: c.id)
     rng.shuffle(spare)
-    need = 2 * controls_per_share * shares
-    if len(spare) < need:
-        raise InputError(f"Only {len(spare)} library cases are free for controls; {need} needed.")
+    gold_pool = [c for c in spare if vetted is None or c.id in vetted]
+    need = controls_per_share * shares
+    if len(gold_pool) < need or len(spare) < 2 * need:
+        raise InputError(
+            f"Only {len(gold_pool)} vetted gold replies and {len(spare)} weak ones are free for "
+            f"controls; {need} of each are needed."
+        )
+    golds = gold_pool[:need]
+    weaks = [c for c in spare if c not in golds][:need]
     sources = [(d["system"], by_id[d["case_id"]], d["reply"], d.get("id")) for d in drafts]
-    for i, case in enumerate(spare[:need]):
-        kind = GOLD if i % 2 == 0 else WEAK
-        sources.append((kind, case, case.reply if kind == GOLD else case.weak_reply, None))
+    sources += [(GOLD, c, c.reply, None) for c in golds]
+    sources += [(WEAK, c, c.weak_reply, None) for c in weaks]
     rng.shuffle(sources)
     ids = rng.sample(range(10**5, 10**6), len(sources))
     items, key = [], {}
@@ -107,6 +115,23 @@ def build_pack(
             "language": case.language,
         }
     return Pack(items, key, _deal(items, key, shares))
+
+
+def vetted_gold(data_dir: Path) -> set[str] | None:
+    """Cases whose gold reply an independent library review passed and no later review failed
+    (data/reviews/*-review.jsonl, then after-edits/); None when there are no reviews."""
+    folder = Path(data_dir) / "reviews"
+    files = sorted(folder.glob("*-review.jsonl"))
+    files += sorted(folder.glob("after-edits/*-review.jsonl"))
+    if not files:
+        return None
+    verdicts: dict[str, str] = {}
+    for path in files:  # later files (after edits) override earlier verdicts
+        for line in path.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                verdicts[row["id"]] = row.get("verdict", "")
+    return {case_id for case_id, verdict in verdicts.items() if verdict == "pass"}
 
 
 def _deal(items: list[dict], key: dict[str, dict], shares: int) -> list[list[dict]]:
@@ -286,6 +311,7 @@ def review_cli(args) -> int:
             args.shares,
             args.controls,
             settings.seed,
+            vetted_gold(settings.data_dir),
         )
         paths = write_pack(pack, Path(args.review_pack))
         print(
