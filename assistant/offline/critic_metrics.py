@@ -40,6 +40,11 @@ def measure(probs: Sequence[float], pairs: Sequence[dict], threshold: float) -> 
         "threshold": threshold,
         "auc": auc(labels, probs),
         "auc_drafts": auc([labels[i] for i in drafts], [probs[i] for i in drafts]),
+        # Few real drafts are sendable as they are; "usable" (sendable or after an edit) against
+        # not sendable is the separation that decides what an agent is shown.
+        "auc_drafts_usable": auc(
+            [1.0 if labels[i] > 0 else 0.0 for i in drafts], [probs[i] for i in drafts]
+        ),
         "per_language": {},
         "per_source": {},
         "drafts_at_threshold": {},
@@ -84,7 +89,8 @@ def format_metrics(m: dict) -> list[str]:
 
     lines = [
         f"pairs {m['n']}, threshold {m['threshold']:.3f}",
-        f"ROC AUC overall {pct(m['auc'])}, real drafts {pct(m['auc_drafts'])}",
+        f"ROC AUC overall {pct(m['auc'])}, real drafts {pct(m['auc_drafts'])}"
+        f" (usable vs not {pct(m.get('auc_drafts_usable'))})",
     ]
     d = m["drafts_at_threshold"]
     for name in ("sendable", "edit", "not_sendable"):
