@@ -306,6 +306,7 @@ def test_agents_are_refused_every_trainer_action(make_assistant):
         lambda: trainer.figures("agent", "ana"),
         lambda: trainer.save_policy("travel", "[]", "ana"),
         lambda: trainer.save_prompt("draft_system.j2", "x", "ana"),
+        lambda: trainer.add_brand({"brand": "Zed"}, "ana"),
     ]
     for action in refused:
         with pytest.raises(AccessDenied, match="Only trainers can .* you are signed in as 'ana'"):
@@ -454,6 +455,36 @@ def test_policy_editor_validates_before_saving(make_assistant, data_copy):
     assert trainer.policy_files() == ["extra.yaml", "retail.yaml", "travel.yaml"]
     assert assistant.policies.for_brand("Zed Air").max_voucher == 5.0  # live, no restart
     assert "Zed Air" in Desk(assistant).brands()
+
+
+def test_the_add_brand_form_validates_saves_and_drafts_use_it_at_once(make_assistant, data_copy):
+    data, prompts = data_copy
+    assistant = make_assistant([GOOD], data_dir=data, prompts_dir=prompts)
+    trainer = Trainer(assistant)
+    row = {
+        "brand": "  My Company ",
+        "handle": "@mycompany",
+        "industry": "ecommerce",
+        "remedies": ["refund_review", "voucher"],
+        "currency": "GBP",
+        "max_credit": 0.0,
+        "max_voucher": 15.0,
+        "private_channel": "DM",
+        "notes": "No cash refunds.",
+    }
+    with pytest.raises(ConfigError, match="Give the brand's name"):
+        trainer.add_brand({**row, "brand": "   "}, None)
+    with pytest.raises(ConfigError, match="unknown remedies"):
+        trainer.add_brand({**row, "remedies": ["free_money"]}, None)
+    with pytest.raises(ConfigError, match="already has a policy"):
+        trainer.add_brand({**row, "brand": "Aurelian Skyways"}, None)
+    assert not (data / "brands/custom.yaml").exists()
+    policy = trainer.add_brand(row, None)
+    assert (policy.brand, policy.max_voucher, policy.currency) == ("My Company", 15.0, "GBP")
+    assert "custom.yaml" in trainer.policy_files()
+    assert assistant.policies.for_brand("My Company").on_file is True
+    suggestion = assistant.suggest(COMPLAINT, "twitter", "My Company")
+    assert not any("No policy on file" in n for n in suggestion.notes)
 
 
 def test_prompt_editor_validates_before_saving(make_assistant, data_copy):

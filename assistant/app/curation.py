@@ -329,6 +329,11 @@ class Trainer:
         self.access.require_trainer(user, "edit brand policies")
         return editors.save_policy(self.assistant, name, text)
 
+    def add_brand(self, row: dict, user: str | None) -> BrandPolicy:
+        """A new brand's policy from the form: validated, saved, used by the next draft."""
+        self.access.require_trainer(user, "add brands")
+        return editors.add_brand_policy(self.assistant, row)
+
     def prompt_files(self) -> list[str]:
         return editors.prompt_files(self.assistant)
 

@@ -143,3 +143,22 @@ def save_prompt(assistant: Assistant, name: str, text: str) -> str:
             raise ConfigError(f"{path.name}: {problem}. Not saved.")
     _atomic_write(path, text)
     return path.name
+
+
+def add_brand_policy(assistant: Assistant, row: dict) -> BrandPolicy:
+    """Validate a new brand from the trainer room's form, append it to data/brands/custom.yaml
+    (the same check and file as `assistant brands add`), and let the running assistant use it."""
+    from assistant.library.policy import add_brand
+
+    for field_name in ("brand", "private_channel", "handle"):
+        check_text(row.get(field_name), field_name.replace("_", " "), "brand", optional=True)
+    check_text(row.get("notes"), "notes", "reason", optional=True)
+    row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
+    if not row.get("brand"):
+        raise ConfigError("Give the brand's name, as customers write it.")
+    add_brand(assistant.settings.data_dir, row)
+    fresh = load_policies(assistant.settings.data_dir)
+    live = assistant.policies  # the drafter holds this object: update it in place
+    live.brands.clear()
+    live.brands.update(fresh.brands)
+    return live.for_brand(row["brand"])

@@ -20,6 +20,55 @@ PRIVATE = "private"
 
 
 @dataclass
+def wire_brand_form(trainer: Trainer, form, policy_file) -> None:
+    """The "Add a brand" form: validated like `assistant brands add`, used by the next draft."""
+
+    @shows_errors
+    def on_add_brand(
+        name,
+        handle,
+        industry,
+        remedies,
+        currency,
+        credit,
+        voucher,
+        private,
+        notes,
+        request: gr.Request,
+    ):
+        row = {
+            "brand": name,
+            "handle": handle,
+            "industry": industry,
+            "remedies": list(remedies or []),
+            "currency": currency,
+            "max_credit": float(credit or 0),
+            "max_voucher": float(voucher or 0),
+            "private_channel": private,
+            "notes": notes,
+        }
+        policy = trainer.add_brand(row, username(request))
+        offers = ", ".join(policy.remedies) or "nothing"
+        return (
+            f"Added {policy.brand}: agents may offer {offers}; new drafts for it follow this "
+            "policy now.",
+            gr.update(choices=trainer.policy_files()),
+        )
+
+    inputs = [
+        form.name,
+        form.handle,
+        form.industry,
+        form.remedies,
+        form.currency,
+        form.max_credit,
+        form.max_voucher,
+        form.private,
+        form.notes,
+    ]
+    form.add.click(on_add_brand, inputs, [form.status, policy_file], api_visibility=PRIVATE)
+
+
 class TrainerParts:
     tone_filters: list[gr.Dropdown]
     tone_table: gr.Dataframe
@@ -294,6 +343,8 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         [policy_status, policy_file],
         api_visibility=PRIVATE,
     )
+
+    wire_brand_form(trainer, ui.brand_form, ui.policy_file)
 
     @shows_errors
     def on_load_prompt(name, request: gr.Request):

@@ -140,6 +140,7 @@ def trainer_layout(trainer: Trainer) -> SimpleNamespace:
             policy_editor = gr.Code(language="yaml", label="Policy (YAML)", lines=14)
             save_policy = gr.Button("Validate and save policy", variant="primary")
             policy_status = gr.Textbox(label="Result", interactive=False)
+            brand_form = brand_form_layout()
             with gr.Row():
                 prompt_file = gr.Dropdown(trainer.prompt_files(), label="Prompt template")
                 load_prompt = gr.Button("Open", size="sm")
@@ -157,6 +158,30 @@ def trainer_layout(trainer: Trainer) -> SimpleNamespace:
 
     # -- handlers --------------------------------------------------------------------------------
     return SimpleNamespace(**{k: v for k, v in locals().items() if k != "trainer"})
+
+
+def brand_form_layout() -> SimpleNamespace:
+    """A form for a new brand's policy: what a trainer knows, no YAML."""
+    from assistant.library.policy import CURRENCIES, REMEDIES
+    from assistant.library.vocabulary import INDUSTRIES
+
+    with gr.Accordion("Add a brand", open=False, elem_id="add-brand"):
+        with gr.Row():
+            name = gr.Textbox(label="Brand name, as customers write it", elem_id="brand-name")
+            handle = gr.Textbox(label="@handle (optional)", elem_id="brand-handle")
+            industry = gr.Dropdown(list(INDUSTRIES), label="Industry", elem_id="brand-industry")
+        remedies = gr.CheckboxGroup(
+            list(REMEDIES), value=["refund_review", "escalation"], label="What agents may offer"
+        )
+        with gr.Row():
+            currency = gr.Dropdown(list(CURRENCIES), value="EUR", label="Currency")
+            max_credit = gr.Number(value=0, minimum=0, label="Most credit without escalation")
+            max_voucher = gr.Number(value=0, minimum=0, label="Most voucher")
+            private = gr.Textbox(value="DM", label="Private channel (DM, e-mail...)")
+        notes = gr.Textbox(label="What agents may not promise (one sentence)")
+        add = gr.Button("Validate and add brand", variant="primary", elem_id="add-brand-btn")
+        status = gr.Textbox(label="Result", interactive=False, elem_id="add-brand-status")
+    return SimpleNamespace(**locals())
 
 
 DIFF_COLORS = {"+": "#16a34a", "-": "#dc2626"}

@@ -32,10 +32,10 @@ MAX_BAD_PASS = 0.05
 class CriticConfig:
     epochs: float = 1.0
     batch_size: int = 16
-    learning_rate: float = 4e-5
+    learning_rate: float = 1e-4
     # Complaint and reply together, cut longest-first: every tweet and chat whole, the start of
-    # a long e-mail and of its reply; 160 keeps a training step and a judgement cheap on 2 cores.
-    max_length: int = 160
+    # a long e-mail and of its reply; 128 keeps a training step and a judgement cheap on 2 cores.
+    max_length: int = 128
     synthetic_cases: int = 2000  # train cases whose gold reply and negative are used an epoch
     seed: int = 0
     save_steps: int = 100
