@@ -318,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--drafts", nargs="+", default=["data/critic/drafts.jsonl"],
         help="critic: blind-labelled real drafts (JSONL)",
     )
+    p.add_argument("--start-from", help="critic: continue training this critic folder")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--limit", type=int)

@@ -186,10 +186,12 @@ def _pair(case: Case, reply: str, label: float, source: str, kind: str, split: s
 
 def _negative(case, rng, phrases, groups, by_language):
     """One synthetic negative for the case: weak, mismatched or perturbed (kind, reply)."""
+    # Weak 40%, mismatched 40%, perturbed 20%: perturbed golds differ from the gold by a word or a
+    # sentence, and at half the negatives they held a first run at chance for a whole epoch.
     choice = rng.random()
-    if choice < 0.25 and case.weak_reply:
+    if choice < 0.4 and case.weak_reply:
         return case.weak_reply, "weak"
-    if choice < 0.5:
+    if choice < 0.8:
         peers = [
             c
             for c in groups[(case.industry, case.channel, case.language)]

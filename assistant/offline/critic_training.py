@@ -42,6 +42,7 @@ class CriticConfig:
     draft_weight: int = 3  # each labelled real draft is seen this many times an epoch
     negatives_per_case: int = 1
     heldout_share: float = 0.2  # of the train brands, beside the library's test brands
+    start_from: str | None = None  # a critic folder to continue training (default: MiniLM)
 
     def validate(self) -> None:
         if not 0 < self.epochs <= 10:
@@ -115,9 +116,16 @@ def train_critic(settings, pairs: list[dict], out: Path, config: CriticConfig, r
             "label": [float(r["label"]) for r in rows],
         }
     )
-    spec = load_manifests(settings.models_dir)[settings.embedder]
+    if config.start_from:  # continue from a critic already trained (more epochs, new labels)
+        source = str(config.start_from)
+    else:
+        source = str(embedder_folder(load_manifests(settings.models_dir)[settings.embedder]))
     model = CrossEncoder(
-        str(embedder_folder(spec)), num_labels=1, max_length=config.max_length, device="cpu"
+        source,
+        num_labels=1,
+        max_length=config.max_length,
+        device="cpu",
+        model_kwargs={"dtype": torch.float32},
     )
     checkpoints = settings.home / "critic-checkpoints"
     args = CrossEncoderTrainingArguments(
@@ -170,7 +178,9 @@ def critic_cli(args) -> int:
     from assistant.offline.critic_metrics import format_metrics, measure
 
     settings = Settings.from_env()
-    config = CriticConfig(epochs=args.epochs, seed=settings.seed)
+    config = CriticConfig(
+        epochs=args.epochs, seed=settings.seed, start_from=getattr(args, "start_from", None)
+    )
     config.validate()
     cases = load_library(settings.data_dir)
     test_ids = load_split(settings.data_dir)

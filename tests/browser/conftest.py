@@ -46,7 +46,11 @@ def app(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     (shared / "models").mkdir(parents=True, exist_ok=True)
     (home / "models").symlink_to(shared / "models", target_is_directory=True)
-    settings = Settings.from_env(model="smollm2-135m", candidates=2, max_new_tokens=60, home=home)
+    # A copy of the data folder: the trainer-room forms in the tests write policies into it.
+    data = shutil.copytree(Settings.from_env().data_dir, home / "data")
+    settings = Settings.from_env(
+        model="smollm2-135m", candidates=2, max_new_tokens=60, home=home, data_dir=data
+    )
     saved_index = shared / "index" / settings.embedder
     if (saved_index / "manifest.json").exists():  # a copy: approvals in the test must not leak
         shutil.copytree(saved_index, settings.index_dir)

@@ -217,3 +217,17 @@ def test_channel_and_brand_are_remembered_in_the_browser(sign_in, app):
         "() => document.querySelector('#channel input')?.value === 'email'", timeout=CLICK_TIMEOUT
     )
     assert page.locator("#brand input").input_value() == brand
+
+
+def test_a_trainer_adds_a_brand_with_the_form_and_the_desk_offers_it(sign_in, app):
+    _, assistant = app
+    page = sign_in("tom")
+    _open_tab(page, "Trainer room", "Policies & prompts")
+    page.get_by_text("Add a brand").click()
+    page.locator("#brand-name textarea, #brand-name input").first.fill("Brightwater Books")
+    page.locator("#brand-handle textarea, #brand-handle input").first.fill("@brightwaterbooks")
+    page.locator("#add-brand-btn").click()
+    _wait_text(page, "add-brand-status", "Added Brightwater Books")
+    policy = assistant.policies.for_brand("Brightwater Books")
+    assert policy.on_file and policy.handle == "@brightwaterbooks"
+    assert "Brightwater Books" in (assistant.settings.data_dir / "brands/custom.yaml").read_text()
