@@ -20,6 +20,13 @@ PRIVATE = "private"
 
 
 @dataclass
+class TrainerParts:
+    tone_filters: list[gr.Dropdown]
+    tone_table: gr.Dataframe
+    tone_case: gr.Dropdown
+    case_pick: gr.Dropdown
+
+
 def wire_brand_form(trainer: Trainer, form, policy_file) -> None:
     """The "Add a brand" form: validated like `assistant brands add`, used by the next draft."""
 
@@ -67,13 +74,6 @@ def wire_brand_form(trainer: Trainer, form, policy_file) -> None:
         form.notes,
     ]
     form.add.click(on_add_brand, inputs, [form.status, policy_file], api_visibility=PRIVATE)
-
-
-class TrainerParts:
-    tone_filters: list[gr.Dropdown]
-    tone_table: gr.Dataframe
-    tone_case: gr.Dropdown
-    case_pick: gr.Dropdown
 
 
 def build_trainer(trainer: Trainer) -> TrainerParts:
