@@ -336,3 +336,21 @@ def test_gold_controls_come_from_vetted_cases_when_reviews_exist(library):
     )
     golds = [k["case_id"] for k in pack.key.values() if k["system"] == GOLD]
     assert len(golds) == 10 and set(golds) <= vetted
+
+
+def test_harvest_writes_one_row_per_candidate_and_resumes(make_assistant, tmp_path):
+    from assistant.offline.harvest import harvest
+    from assistant.testing import SAMPLE_CASES
+
+    assistant = make_assistant([GOOD, FLUENT_WRONG])
+    out = tmp_path / "drafts.jsonl"
+    cases = SAMPLE_CASES[:2]
+    assert harvest(assistant, cases, out, "scripted", per_complaint=2, with_fallback=True) == 6
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(r["id"] for r in rows) == sorted(
+        [f"scripted:{c.id}:{k}" for c in cases for k in (0, 1)]
+        + [f"fallback:{c.id}:0" for c in cases]
+    )
+    assert {r["reply"] for r in rows if r["system"] == "scripted"} == {GOOD, FLUENT_WRONG}
+    assert all(r["example_id"] != r["case_id"] for r in rows if r["system"] == "scripted")
+    assert harvest(assistant, cases, out, "scripted", per_complaint=2) == 0  # resumed: all done

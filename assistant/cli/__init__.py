@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, default=100, help="harvest: how many complaints")
     p.add_argument("--per-complaint", type=int, default=2, help="harvest: candidates each")
     p.add_argument("--harvest-seed", type=int, default=1, help="harvest: which complaints")
+    p.add_argument(
+        "--with-fallback", action="store_true", help="harvest: also the safe fallback reply"
+    )
     p.add_argument("--model")
     p.add_argument("--limit", type=int)
     p.add_argument("--candidates", type=int)

@@ -52,6 +52,7 @@ def harvest(
     per_complaint: int = 2,
     batch_rows: int = 16,
     stop_hopeless: bool = True,
+    with_fallback: bool = False,
 ) -> int:
     """Draft `per_complaint` candidates for each case and append one JSON row per candidate."""
     drafter = assistant.drafter
@@ -74,6 +75,7 @@ def harvest(
                 system,
                 per_complaint,
                 stop_hopeless,
+                with_fallback,
             )
             with out.open("a") as handle:
                 for row in rows:
@@ -87,8 +89,10 @@ def harvest(
     return written
 
 
-def _draft_group(drafter, cases, test_ids, system, per_complaint, stop_hopeless) -> list[dict]:
-    conversations, meta = [], []
+def _draft_group(
+    drafter, cases, test_ids, system, per_complaint, stop_hopeless, with_fallback=False
+) -> list[dict]:
+    conversations, meta, fallbacks = [], [], []
     for case in cases:
         request = Request(case.complaint, case.channel, case.brand, case.customer, case.agent)
         cleaned = clean_complaint(case.complaint, drafter.max_complaint_chars)
@@ -107,13 +111,16 @@ def _draft_group(drafter, cases, test_ids, system, per_complaint, stop_hopeless)
             agent=case.agent,
             kind=analysis.kind,
         )
+        if with_fallback:  # the safe reply the pipeline shows when no candidate survives
+            text, checks = drafter.fallback(request, analysis, matches, ctx)
+            fallbacks.append(_row("fallback", case, 0, None, text, checks))
         for k, match in enumerate(matches[:per_complaint]):
             conversations.append(
                 drafter.conversation(request, match.case, policy, analysis, cleaned.text)
             )
             meta.append((case, k, match.case.id, ctx))
     if not conversations:
-        return []
+        return fallbacks
     rule = drafter.policies.channel(cases[0].channel)
     budget = min(rule.tokens, drafter.max_new_tokens)
     # A row stops once its text is hopeless (a loop, over the channel's length); the batch is one
@@ -124,25 +131,26 @@ def _draft_group(drafter, cases, test_ids, system, per_complaint, stop_hopeless)
     rows = []
     for text, (case, k, example_id, ctx) in zip(texts, meta, strict=True):
         text = tidy(text)
-        checks = run_guards(text, ctx)
-        rows.append(
-            {
-                "id": f"{system}:{case.id}:{k}",
-                "system": system,
-                "case_id": case.id,
-                "candidate": k,
-                "example_id": example_id,
-                "channel": case.channel,
-                "brand": case.brand,
-                "industry": case.industry,
-                "language": case.language,
-                "complaint": case.complaint,
-                "reply": text,
-                "guards_passed": passed(checks),
-                "failed_guards": [c.name for c in checks if not c.passed],
-            }
-        )
-    return rows
+        rows.append(_row(system, case, k, example_id, text, run_guards(text, ctx)))
+    return rows + fallbacks
+
+
+def _row(system, case, k, example_id, text, checks) -> dict:
+    return {
+        "id": f"{system}:{case.id}:{k}",
+        "system": system,
+        "case_id": case.id,
+        "candidate": k,
+        "example_id": example_id,
+        "channel": case.channel,
+        "brand": case.brand,
+        "industry": case.industry,
+        "language": case.language,
+        "complaint": case.complaint,
+        "reply": text,
+        "guards_passed": passed(checks),
+        "failed_guards": [c.name for c in checks if not c.passed],
+    }
 
 
 def harvest_cli(args) -> int:
@@ -159,6 +167,13 @@ def harvest_cli(args) -> int:
         assistant.cases, load_split(settings.data_dir), args.n, args.harvest_seed, args.split
     )
     system = args.model or settings.model
-    written = harvest(assistant, cases, Path(args.harvest), system, args.per_complaint)
+    written = harvest(
+        assistant,
+        cases,
+        Path(args.harvest),
+        system,
+        args.per_complaint,
+        with_fallback=args.with_fallback,
+    )
     print(f"{written} drafts by {system} appended to {args.harvest}")
     return 0
