@@ -207,6 +207,11 @@ def main() -> int:
     spent = cost(critic, cases)
     print(f"critic cost per candidate: p50 {spent['p50_ms']:.1f} ms, p95 {spent['p95_ms']:.1f} ms")
     labels = {d["id"]: d["label"] for d in drafts if d.get("label")}
+    if Path(args.test).exists():  # the test candidates carry their own review labels
+        for line in Path(args.test).read_text().splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("label"):
+                labels[row["id"]] = row["label"]
     split = (
         test_split(critic, policies, by_id, args.test, labels) if Path(args.test).exists() else {}
     )

@@ -53,20 +53,29 @@ def test_a_refusal_and_a_misplaced_condolence_are_rejected(critic):
     assert p_good > critic.threshold > p_refusal
 
 
-def test_the_coach_with_the_critic_scores_a_real_failing_draft_low(critic):
-    row = json.loads(
-        (REPO_ROOT / "tests/fixtures/meaning_guard_drafts.jsonl").read_text().splitlines()[0]
-    )
-    case = {c.id: c for c in load_library(REPO_ROOT / "data")}[row["case_id"]]
+def test_real_failing_drafts_score_low_with_guards_and_critic_together(critic):
+    """The critic alone rejects 5 of these 10 real failing drafts (2026-12-04): the rule guards
+    catch the rest, and together no draft keeps a high coach score."""
+    rows = [
+        json.loads(line)
+        for line in (REPO_ROOT / "tests/fixtures/meaning_guard_drafts.jsonl")
+        .read_text()
+        .splitlines()
+    ]
+    library = {c.id: c for c in load_library(REPO_ROOT / "data")}
     policies = load_policies(REPO_ROOT / "data")
-    review = coach(
-        row["reply"],
-        case.complaint,
-        case.channel,
-        policies.for_brand(case.brand),
-        policies,
-        case.customer,
-        critic=critic,
-    )
-    assert review.finding("answers_complaint").status == "fail"
-    assert review.score <= 30
+    rejected = 0
+    for row in rows:
+        case = library[row["case_id"]]
+        review = coach(
+            row["reply"],
+            case.complaint,
+            case.channel,
+            policies.for_brand(case.brand),
+            policies,
+            case.customer,
+            critic=critic,
+        )
+        assert review.score <= 30, (row["case_id"], review.score)
+        rejected += review.finding("answers_complaint").status == "fail"
+    assert rejected >= 4, rejected
