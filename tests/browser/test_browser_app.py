@@ -227,7 +227,12 @@ def test_a_trainer_adds_a_brand_with_the_form_and_the_desk_offers_it(sign_in, ap
     page.locator("#brand-name textarea, #brand-name input").first.fill("Brightwater Books")
     page.locator("#brand-handle textarea, #brand-handle input").first.fill("@brightwaterbooks")
     page.locator("#add-brand-btn").click()
-    _wait_text(page, "add-brand-status", "Added Brightwater Books")
+    _wait_value(page, "add-brand-status", "Added Brightwater Books")
     policy = assistant.policies.for_brand("Brightwater Books")
     assert policy.on_file and policy.handle == "@brightwaterbooks"
     assert "Brightwater Books" in (assistant.settings.data_dir / "brands/custom.yaml").read_text()
+    # The next desk that opens lists it among the brands.
+    page.reload()
+    page.locator("#brand input").click()
+    page.locator("#brand input").fill("Brightwater")
+    page.get_by_role("option", name="Brightwater Books").wait_for(timeout=CLICK_TIMEOUT)
