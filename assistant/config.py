@@ -29,6 +29,7 @@ def _defaults_root() -> Path:
 DEFAULTS = _defaults_root()
 # The drafting backends `backends.registry` can build (checked equal in tests/test_config.py).
 BACKENDS = ("transformers", "llama.cpp")
+DTYPES = ("auto", "float32", "bfloat16")
 
 
 def _default_home() -> Path:
@@ -54,6 +55,10 @@ class Settings:
     # 2.8x faster (BENCHMARKS.md), but the tuned SmolLM2 looped far more often under it (safe
     # fallback on 18 of 30 test complaints instead of 10 of 30), so it is opt-in.
     quantize: str = "none"
+    # The transformers backend's weights: "auto" is bfloat16 where the CPU has AVX512-BF16 or AMX
+    # and float32 elsewhere (bf16 is emulated, several times slower, on AVX2-only CPUs);
+    # "float32" or "bfloat16" forces one.
+    dtype: str = "auto"
     # While a draft streams to the agent: "first-alone" drafts the first candidate alone, then
     # the others in one batch (first draft sooner on few cores); "batched" drafts all at once.
     streaming: str = "first-alone"
@@ -126,6 +131,10 @@ class Settings:
         if self.quantize not in ("none", "int8"):
             raise ConfigError(
                 f"quantize must be 'none' or 'int8'. Currently it is {self.quantize!r}."
+            )
+        if self.dtype not in DTYPES:
+            raise ConfigError(
+                f"dtype must be one of {', '.join(DTYPES)}. Currently it is {self.dtype!r}."
             )
         for name in ("candidates", "top_k", "max_new_tokens", "max_complaint_chars", "threads"):
             value = getattr(self, name)

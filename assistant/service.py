@@ -17,6 +17,7 @@ from assistant.backends.generation import Generator
 from assistant.backends.models import (
     embedder_folder,
     load_manifests,
+    prompt_style,
     resolve_generator,
 )
 from assistant.coach.analysis import Analysis, analyse
@@ -166,6 +167,7 @@ class Assistant:
                 s.max_complaint_chars,
                 s.streaming,
                 critic=self.critic,
+                prompt_style=prompt_style(s.models_dir, s.model),
             )
         return self._drafter
 

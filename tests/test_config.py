@@ -22,6 +22,10 @@ def test_environment_variables_set_the_knobs():
             {"ASSISTANT_QUANTIZE": "int4"},
             "quantize must be 'none' or 'int8'. Currently it is 'int4'.",
         ),
+        (
+            {"ASSISTANT_DTYPE": "float16"},
+            "dtype must be one of auto, float32, bfloat16. Currently it is 'float16'.",
+        ),
         ({"ASSISTANT_BACKEND": "vllm"}, "backend must be one of transformers, llama.cpp"),
         ({"ASSISTANT_STREAMING": "all"}, "streaming must be 'first-alone' or 'batched'."),
         ({"ASSISTANT_CANDIDATES": "three"}, "ASSISTANT_CANDIDATES must be a whole number"),

@@ -507,7 +507,7 @@ def test_the_prompt_editor_saves_every_shipped_template_as_it_is(make_assistant,
     data, prompts = data_copy
     trainer = Trainer(make_assistant([GOOD], data_dir=data, prompts_dir=prompts))
     names = trainer.prompt_files()
-    assert names == ["draft_system.j2", "rewrite_translate.j2"]
+    assert names == ["draft_brief.j2", "draft_system.j2", "rewrite_translate.j2"]
     for name in names:
         assert trainer.save_prompt(name, trainer.read_prompt(name, None), None) == name
 

@@ -34,6 +34,7 @@ PROMPT_SAMPLES = (
         max_gesture_text="20 USD",
         agent="Ana",
         channel="twitter",
+        hint="Hi Sam, I'm so sorry your order arrived late. I'll look into it now.",
     ),
     dict(
         agent_label="an agent",
@@ -48,6 +49,7 @@ PROMPT_SAMPLES = (
         max_gesture_text="0 USD",
         agent=None,
         channel="email",
+        hint=None,
     ),
 )
 

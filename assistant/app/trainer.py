@@ -1,7 +1,8 @@
 """The trainer room page: tone examples, review queue, cases, figures, policies and prompts, export.
 
-Layout and wiring only; every action is a `Trainer` method (ui_curation.py), which refuses
-agents on the server. The page also tells an agent up front which sections need a trainer.
+Wiring only, one function per tab (the layout is trainer_layout.py); every action is a
+`Trainer` method (curation.py), which refuses agents on the server. The page also tells an
+agent up front which sections need a trainer (page.py).
 """
 
 from dataclasses import dataclass
@@ -78,107 +79,21 @@ def wire_brand_form(trainer: Trainer, form, policy_file) -> None:
 
 def build_trainer(trainer: Trainer) -> TrainerParts:
     ui = trainer_layout(trainer)
-    (
-        tone_filters,
-        tone_table,
-        tone_case,
-        tone_complaint,
-        gold,
-        weak,
-        weak_why,
-        gold_findings,
-        weak_findings,
-        refresh_queue,
-        queue,
-        sent_id,
-        open_btn,
-        sent_complaint,
-        diff,
-        sent_final,
-        issue,
-        industry,
-        emotion,
-        severity,
-        approve_btn,
-        note,
-        reject_btn,
-        review_status,
-        case_pick,
-        load_case,
-        new_case,
-        case_editor,
-        save_case,
-        case_status,
-        by,
-        refresh_figures,
-        figures,
-        chart,
-        policy_file,
-        load_policy,
-        policy_editor,
-        save_policy,
-        policy_status,
-        prompt_file,
-        load_prompt,
-        prompt_editor,
-        save_prompt,
-        prompt_status,
-        what,
-        fmt,
-        export_btn,
-        export_file,
-        queue_tab,
-    ) = (
-        ui.tone_filters,
-        ui.tone_table,
-        ui.tone_case,
-        ui.tone_complaint,
-        ui.gold,
-        ui.weak,
-        ui.weak_why,
-        ui.gold_findings,
-        ui.weak_findings,
-        ui.refresh_queue,
-        ui.queue,
-        ui.sent_id,
-        ui.open_btn,
-        ui.sent_complaint,
-        ui.diff,
-        ui.sent_final,
-        ui.issue,
-        ui.industry,
-        ui.emotion,
-        ui.severity,
-        ui.approve_btn,
-        ui.note,
-        ui.reject_btn,
-        ui.review_status,
-        ui.case_pick,
-        ui.load_case,
-        ui.new_case,
-        ui.case_editor,
-        ui.save_case,
-        ui.case_status,
-        ui.by,
-        ui.refresh_figures,
-        ui.figures,
-        ui.chart,
-        ui.policy_file,
-        ui.load_policy,
-        ui.policy_editor,
-        ui.save_policy,
-        ui.policy_status,
-        ui.prompt_file,
-        ui.load_prompt,
-        ui.prompt_editor,
-        ui.save_prompt,
-        ui.prompt_status,
-        ui.what,
-        ui.fmt,
-        ui.export_btn,
-        ui.export_file,
-        ui.queue_tab,
-    )
+    wire_tone(trainer, ui)
+    wire_queue(trainer, ui)
+    wire_cases(trainer, ui)
+    wire_figures(trainer, ui)
+    wire_policies(trainer, ui)
+    wire_export(trainer, ui)
+    return TrainerParts(ui.tone_filters, ui.tone_table, ui.tone_case, ui.case_pick)
+
+
+def pick_row(evt: gr.SelectData):
+    return evt.row_value[0] if evt.row_value else None
+
+
+def wire_tone(trainer: Trainer, ui) -> None:
+    """Tone examples: the filters narrow the table; a case shows its gold and weak replies."""
 
     @shows_errors
     def on_filter(*values):
@@ -205,19 +120,20 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
             view.weak_findings,
         )
 
-    def pick_row(evt: gr.SelectData):
-        return evt.row_value[0] if evt.row_value else None
-
-    tone_outputs = [tone_table, tone_case]
-    for dropdown in tone_filters:
-        dropdown.change(on_filter, tone_filters, tone_outputs, api_visibility=PRIVATE)
-    tone_case.change(
+    tone_outputs = [ui.tone_table, ui.tone_case]
+    for dropdown in ui.tone_filters:
+        dropdown.change(on_filter, ui.tone_filters, tone_outputs, api_visibility=PRIVATE)
+    ui.tone_case.change(
         on_tone_case,
-        [tone_case],
-        [tone_complaint, gold, weak, weak_why, gold_findings, weak_findings],
+        [ui.tone_case],
+        [ui.tone_complaint, ui.gold, ui.weak, ui.weak_why, ui.gold_findings, ui.weak_findings],
         api_visibility=PRIVATE,
     )
-    tone_table.select(pick_row, None, [tone_case], api_visibility=PRIVATE)
+    ui.tone_table.select(pick_row, None, [ui.tone_case], api_visibility=PRIVATE)
+
+
+def wire_queue(trainer: Trainer, ui) -> None:
+    """Review queue: open a sent reply, then approve it into the library or reject it."""
 
     @shows_errors
     def on_queue(request: gr.Request):
@@ -242,13 +158,22 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
 
     # The reply whose tags the dropdowns hold: approving another number is refused.
     opened = gr.State(None)
-    detail_outputs = [opened, sent_complaint, diff, sent_final, issue, industry, emotion, severity]
-    refresh_queue.click(on_queue, None, [queue], api_visibility=PRIVATE)
-    queue_tab.select(on_queue, None, [queue], api_visibility=PRIVATE)
-    queue.select(pick_row, None, [sent_id], api_visibility=PRIVATE).then(
-        on_open, [sent_id], detail_outputs, api_visibility=PRIVATE
+    detail_outputs = [
+        opened,
+        ui.sent_complaint,
+        ui.diff,
+        ui.sent_final,
+        ui.issue,
+        ui.industry,
+        ui.emotion,
+        ui.severity,
+    ]
+    ui.refresh_queue.click(on_queue, None, [ui.queue], api_visibility=PRIVATE)
+    ui.queue_tab.select(on_queue, None, [ui.queue], api_visibility=PRIVATE)
+    ui.queue.select(pick_row, None, [ui.sent_id], api_visibility=PRIVATE).then(
+        on_open, [ui.sent_id], detail_outputs, api_visibility=PRIVATE
     )
-    open_btn.click(on_open, [sent_id], detail_outputs, api_visibility=PRIVATE)
+    ui.open_btn.click(on_open, [ui.sent_id], detail_outputs, api_visibility=PRIVATE)
 
     @shows_errors
     def on_approve(number, opened_, issue_, industry_, emotion_, severity_, request: gr.Request):
@@ -274,13 +199,19 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         rows = queue_rows(trainer.queue(username(request)))
         return f"Rejected #{sent.id}: {sent.note}", rows
 
-    approve_btn.click(
+    ui.approve_btn.click(
         on_approve,
-        [sent_id, opened, issue, industry, emotion, severity],
-        [review_status, queue],
+        [ui.sent_id, opened, ui.issue, ui.industry, ui.emotion, ui.severity],
+        [ui.review_status, ui.queue],
         api_visibility=PRIVATE,
     )
-    reject_btn.click(on_reject, [sent_id, note], [review_status, queue], api_visibility=PRIVATE)
+    ui.reject_btn.click(
+        on_reject, [ui.sent_id, ui.note], [ui.review_status, ui.queue], api_visibility=PRIVATE
+    )
+
+
+def wire_cases(trainer: Trainer, ui) -> None:
+    """Cases: edit a library case or start a new one as JSON, validated on save."""
 
     @shows_errors
     def on_load_case(case_id, request: gr.Request):
@@ -298,9 +229,15 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         ids = [c.id for c in trainer.assistant.cases]
         return f"Saved case {case.id}; retrieval uses it now.", gr.update(choices=ids)
 
-    load_case.click(on_load_case, [case_pick], [case_editor], api_visibility=PRIVATE)
-    new_case.click(on_new_case, None, [case_editor], api_visibility=PRIVATE)
-    save_case.click(on_save_case, [case_editor], [case_status, case_pick], api_visibility=PRIVATE)
+    ui.load_case.click(on_load_case, [ui.case_pick], [ui.case_editor], api_visibility=PRIVATE)
+    ui.new_case.click(on_new_case, None, [ui.case_editor], api_visibility=PRIVATE)
+    ui.save_case.click(
+        on_save_case, [ui.case_editor], [ui.case_status, ui.case_pick], api_visibility=PRIVATE
+    )
+
+
+def wire_figures(trainer: Trainer, ui) -> None:
+    """Figures: feedback by group, as a table and an acceptance-rate chart."""
 
     @shows_errors
     def on_figures(group, request: gr.Request):
@@ -321,8 +258,12 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         ]
         return table, figures_frame(rows)
 
-    refresh_figures.click(on_figures, [by], [figures, chart], api_visibility=PRIVATE)
-    by.change(on_figures, [by], [figures, chart], api_visibility=PRIVATE)
+    ui.refresh_figures.click(on_figures, [ui.by], [ui.figures, ui.chart], api_visibility=PRIVATE)
+    ui.by.change(on_figures, [ui.by], [ui.figures, ui.chart], api_visibility=PRIVATE)
+
+
+def wire_policies(trainer: Trainer, ui) -> None:
+    """Policies and prompts: edit a brand policy (YAML) or add a brand, edit a prompt template."""
 
     @shows_errors
     def on_load_policy(name, request: gr.Request):
@@ -336,11 +277,13 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
             choices=trainer.policy_files()
         )
 
-    load_policy.click(on_load_policy, [policy_file], [policy_editor], api_visibility=PRIVATE)
-    save_policy.click(
+    ui.load_policy.click(
+        on_load_policy, [ui.policy_file], [ui.policy_editor], api_visibility=PRIVATE
+    )
+    ui.save_policy.click(
         on_save_policy,
-        [policy_file, policy_editor],
-        [policy_status, policy_file],
+        [ui.policy_file, ui.policy_editor],
+        [ui.policy_status, ui.policy_file],
         api_visibility=PRIVATE,
     )
 
@@ -355,10 +298,19 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         saved = trainer.save_prompt(name or "", text or "", username(request))
         return f"Saved {saved}; the next draft uses it."
 
-    load_prompt.click(on_load_prompt, [prompt_file], [prompt_editor], api_visibility=PRIVATE)
-    save_prompt.click(
-        on_save_prompt, [prompt_file, prompt_editor], [prompt_status], api_visibility=PRIVATE
+    ui.load_prompt.click(
+        on_load_prompt, [ui.prompt_file], [ui.prompt_editor], api_visibility=PRIVATE
     )
+    ui.save_prompt.click(
+        on_save_prompt,
+        [ui.prompt_file, ui.prompt_editor],
+        [ui.prompt_status],
+        api_visibility=PRIVATE,
+    )
+
+
+def wire_export(trainer: Trainer, ui) -> None:
+    """Export: the one public endpoint of the trainer room."""
 
     @shows_errors
     def export(what_: str, fmt_: str, request: gr.Request):
@@ -366,5 +318,4 @@ def build_trainer(trainer: Trainer) -> TrainerParts:
         return str(trainer.export(what_, fmt_, username(request)))
 
     # Public: gradio_client downloads the file this returns (see docs/app.md).
-    export_btn.click(export, [what, fmt], [export_file], api_name="export")
-    return TrainerParts(tone_filters, tone_table, tone_case, case_pick)
+    ui.export_btn.click(export, [ui.what, ui.fmt], [ui.export_file], api_name="export")

@@ -303,3 +303,10 @@ def gguf_path(name: str, models_dir: Path, cache_dir: Path) -> Path:
         assembled.rename(target)
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def prompt_style(models_dir: Path, model: str) -> str:
+    """How the drafter prompts `model`: its manifest's `prompt:` ("brief" for a model tuned on
+    the short brief), else "example" (rules and a worked example, for untuned models)."""
+    spec = load_manifests(models_dir).get(model)
+    return str(spec.extra.get("prompt", "example")) if spec else "example"

@@ -11,6 +11,7 @@ from assistant.errors import ConfigError
 
 
 def _transformers(settings: Settings) -> Generator:
+    from assistant.backends.cpu import resolve_dtype
     from assistant.backends.generation import TransformersGenerator
     from assistant.backends.models import adapter_for, resolve_generator
 
@@ -19,7 +20,13 @@ def _transformers(settings: Settings) -> Generator:
     if settings.quantize != "none":
         name = f"{name} ({settings.quantize})"
     return TransformersGenerator(
-        name, source, settings.threads, adapter, quantize=settings.quantize
+        name,
+        source,
+        settings.threads,
+        adapter,
+        # Dynamic int8 quantisation takes float32 Linear layers.
+        dtype="float32" if settings.quantize != "none" else resolve_dtype(settings.dtype),
+        quantize=settings.quantize,
     )
 
 

@@ -318,10 +318,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="smollm2-135m")
     p.add_argument("--out", help="default models/adapters/smollm2-135m-care or models/critic")
     p.add_argument(
-        "--drafts", nargs="+", default=["data/critic/drafts.jsonl"],
+        "--drafts",
+        nargs="+",
+        default=["data/critic/drafts.jsonl"],
         help="critic: blind-labelled real drafts (JSONL)",
     )
     p.add_argument("--start-from", help="critic: continue training this critic folder")
+    p.add_argument(
+        "--prompt",
+        choices=["example", "brief"],
+        help="drafter: prompt style to train on (default: example; brief for the tuned models)",
+    )
+    p.add_argument("--max-length", type=int, help="drafter: tokens per example (default 640)")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--resume", action="store_true")
     p.add_argument("--limit", type=int)

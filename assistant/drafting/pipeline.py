@@ -45,6 +45,7 @@ RERANK_POOL = 4
 FALLBACK_REUSE_SIMILARITY = 0.85
 CHANNEL_BONUS = 0.05
 KIND_BONUS = 0.05
+PROMPT_STYLES = ("example", "brief")
 
 
 def simple_rank(reply: str, complaint: str, analysis: Analysis, channel: str) -> float:
@@ -72,6 +73,7 @@ class Drafter:
         max_complaint_chars: int = 2000,
         streaming: str = "first-alone",
         critic: ReplyCritic | None = None,
+        prompt_style: str = "example",
     ):
         self.index = index
         self.generator = generator
@@ -86,6 +88,13 @@ class Drafter:
         # The learned critic (coach/critic.py): ranks the candidates that passed the guards and
         # drops those it judges not sendable. None: rules and the ranker alone.
         self.critic = critic
+        if prompt_style not in PROMPT_STYLES:
+            raise ValueError(f"prompt_style must be one of {PROMPT_STYLES}, not {prompt_style!r}")
+        # "example": the long rule list and a retrieved case as a worked example (an untuned
+        # model needs both). "brief": a short brief and the complaint, as a model tuned on the
+        # library was trained (offline/training_data.py); candidates after the first also see
+        # one retrieved case's reply as a hint for tone, so they differ in substance.
+        self.prompt_style = prompt_style
         # Stop decoding a candidate once it fails a guard that more text cannot fix (see
         # `hopeless`); the outcome is the same, the time is not. Benchmarks turn it off to
         # measure what it saves.
@@ -123,15 +132,29 @@ class Drafter:
 
         return sorted(matches, key=adjusted, reverse=True)[: self.top_k]
 
+    def examples_for(self, matches: list[Match], count: int | None = None) -> list[Case | None]:
+        """The case each candidate's prompt shows (None: the brief alone), one per candidate.
+
+        "example" style: the nearest cases in order. "brief" style: the first candidate from the
+        brief alone, the next ones each with one retrieved case as a hint.
+        """
+        count = self.candidates if count is None else count
+        cases = [m.case for m in matches]
+        if self.prompt_style == "brief":
+            return [None, *cases][:count]
+        return cases[:count]
+
     def conversation(
-        self, request: Request, example: Case, policy: BrandPolicy, analysis: Analysis, text: str
+        self,
+        request: Request,
+        example: Case | None,
+        policy: BrandPolicy,
+        analysis: Analysis,
+        text: str,
     ) -> Conversation:
         rule = self.policies.channel(request.channel)
         gesture = policy.max_gesture
-        system = render(
-            "draft_system.j2",
-            self.prompts_dir,
-            agent_label=request.agent or "an agent",
+        values = dict(
             brand_label=policy.brand or "the company",
             public=rule.public,
             private_channel=policy.private_channel,
@@ -142,6 +165,19 @@ class Drafter:
             max_gesture=gesture,
             max_gesture_text=f"{gesture:g} {policy.currency}",
             agent=request.agent,
+        )
+        if self.prompt_style == "brief":
+            hint = (
+                adapt_example_reply(example, request.customer, request.agent) if example else None
+            )
+            system = render(
+                "draft_brief.j2", self.prompts_dir, channel=rule.name, hint=hint, **values
+            )
+            return [{"role": "system", "content": system}, {"role": "user", "content": text}]
+        if example is None:
+            raise ValueError("the example prompt style needs a retrieved case")
+        system = render(
+            "draft_system.j2", self.prompts_dir, agent_label=request.agent or "an agent", **values
         )
         return [
             {"role": "system", "content": system},
@@ -222,9 +258,10 @@ class Drafter:
             agent=request.agent,
             kind=analysis.kind,
         )
+        examples = self.examples_for(matches)
         conversations = [
-            self.conversation(request, m.case, policy, analysis, cleaned.text)
-            for m in matches[: self.candidates]
+            self.conversation(request, example, policy, analysis, cleaned.text)
+            for example in examples
         ]
         give_up = (lambda text: hopeless(text, ctx)) if self.stop_hopeless else None
         texts = self._generate(
@@ -232,8 +269,8 @@ class Drafter:
         )
         t2 = time.perf_counter()
         candidates = [
-            Candidate(tidy(text), run_guards(tidy(text), ctx), 0.0, match.case.id)
-            for text, match in zip(texts, matches, strict=False)
+            Candidate(tidy(text), run_guards(tidy(text), ctx), 0.0, example and example.id)
+            for text, example in zip(texts, examples, strict=True)
         ]
         self.judge(candidates, cleaned.text, request, analysis)
         kept = sorted(

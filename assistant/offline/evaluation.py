@@ -256,6 +256,7 @@ def _build_assistant(args):
     adapter = getattr(args, "adapter", None)
     if not adapter:
         return Assistant(settings)
+    from assistant.backends.cpu import resolve_dtype
     from assistant.backends.generation import TransformersGenerator
     from assistant.backends.models import resolve_generator
 
@@ -267,7 +268,11 @@ def _build_assistant(args):
         )
     name, source = resolve_generator(settings.model, settings.models_dir, settings.cache_dir)
     generator = TransformersGenerator(
-        f"{name}+{folder.name}", source, settings.threads, adapter=folder
+        f"{name}+{folder.name}",
+        source,
+        settings.threads,
+        adapter=folder,
+        dtype=resolve_dtype(settings.dtype),
     )
     return Assistant(settings, generator=generator)
 

@@ -114,11 +114,11 @@ def _draft_group(
         if with_fallback:  # the safe reply the pipeline shows when no candidate survives
             text, checks = drafter.fallback(request, analysis, matches, ctx)
             fallbacks.append(_row("fallback", case, 0, None, text, checks))
-        for k, match in enumerate(matches[:per_complaint]):
+        for k, example in enumerate(drafter.examples_for(matches, per_complaint)):
             conversations.append(
-                drafter.conversation(request, match.case, policy, analysis, cleaned.text)
+                drafter.conversation(request, example, policy, analysis, cleaned.text)
             )
-            meta.append((case, k, match.case.id, ctx))
+            meta.append((case, k, example and example.id, ctx))
     if not conversations:
         return fallbacks
     rule = drafter.policies.channel(cases[0].channel)

@@ -59,6 +59,8 @@ class TrainConfig:
     keep_checkpoints: int = 2
     seed: int = 0
     threads: int = 2
+    # "float32" or "bfloat16": bf16 only where the CPU multiplies it natively (backends/cpu.py).
+    dtype: str = "float32"
 
     def validate(self) -> None:
         if self.epochs <= 0:
@@ -68,6 +70,8 @@ class TrainConfig:
                 raise InputError(
                     f"{name} must be greater than 0. Currently, {name} is {getattr(self, name)}."
                 )
+        if self.dtype not in ("float32", "bfloat16"):
+            raise InputError(f"dtype must be float32 or bfloat16, not {self.dtype!r}.")
 
 
 @dataclass
@@ -151,14 +155,15 @@ def _load_checkpoint(
 
 
 def _lora_model(base: Path, config: TrainConfig):
-    """The base causal LM in float32 with LoRA adapters on `config.target_modules`."""
+    """The base causal LM in `config.dtype` with LoRA adapters on `config.target_modules`
+    (peft keeps the adapter's own weights in float32)."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
     try:
-        # float32: CPUs without AVX512-BF16 emulate bf16 matmuls, several times slower.
-        model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+        # bfloat16 only with AVX512-BF16/AMX: other CPUs emulate it, several times slower.
+        model = AutoModelForCausalLM.from_pretrained(base, dtype=getattr(torch, config.dtype))
     except OSError as exc:
         raise ModelError(f"Could not load the base model from {base}: {exc}.") from exc
     lora = LoraConfig(
@@ -217,6 +222,7 @@ def train(
         "steps": steps,
         "batch_size": config.batch_size,
         "seed": config.seed,
+        "max_length": config.max_length,
     }
     found = _checkpoints(out)
     if resume and found:
@@ -287,7 +293,15 @@ def train_cli(args) -> int:
             f"--model {args.model!r} is already an adapter; pass its base model "
             f"({spec.extra.get('base')!r}) to train a new one."
         )
-    config = TrainConfig(epochs=args.epochs, seed=settings.seed, threads=settings.threads)
+    from assistant.backends.cpu import compute_dtype, cpu_label
+
+    config = TrainConfig(
+        epochs=args.epochs,
+        seed=settings.seed,
+        threads=settings.threads,
+        max_length=args.max_length or TrainConfig.max_length,
+        dtype=compute_dtype(),
+    )
     config.validate()
     assistant = Assistant(settings)
     split_path = settings.data_dir / "split.json"
@@ -301,7 +315,8 @@ def train_cli(args) -> int:
             case.split = "test" if case.id in test_ids else "train"
         split_source = "computed with cases.stratified_split (data/split.json is missing)"
     print(f"Building examples from the train split ({split_source})...", file=sys.stderr)
-    examples = build_examples(assistant, args.limit)
+    style = args.prompt or "example"
+    examples = build_examples(assistant, args.limit, style=style)
     name, base = resolve_generator(args.model, settings.models_dir, settings.cache_dir)
     from transformers import AutoTokenizer
 
@@ -316,9 +331,12 @@ def train_cli(args) -> int:
         f"{config.max_length} tokens, {len(skipped)} skipped as too long: {skipped[:5]})",
         file=sys.stderr,
     )
+    print(f"Training in {config.dtype} on {cpu_label()}.", file=sys.stderr)
     result = train(Path(base), rows, Path(args.out), config, args.resume, base_name=name)
     info = {
         "base": name,
+        "prompt": style,
+        "cpu": cpu_label(),
         "config": {**asdict(config), "target_modules": list(config.target_modules)},
         "split": split_source,
         "train_cases": sum(c.split == "train" for c in assistant.cases),

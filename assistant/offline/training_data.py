@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass
 
@@ -22,9 +23,12 @@ _TRIM_SLACK = 1
 @dataclass
 class TrainingExample:
     case_id: str
-    example_id: str  # the retrieved train neighbour shown as the worked example
+    example_id: str  # the train neighbour shown as worked example or hint ("": none shown)
     conversation: Conversation  # exactly what Drafter.suggest would send the generator
     target: str  # the case's gold reply
+    # Brief prompts with a hint: the same prompt without it, used when the hint makes the row
+    # too long (the brief and the complaint are never cut).
+    plain: Conversation | None = None
 
 
 @dataclass
@@ -36,9 +40,22 @@ class TokenizedExample:
 
 
 # -- examples ----------------------------------------------------------------------------------
-def build_examples(assistant, limit: int | None = None) -> list[TrainingExample]:
-    """One example per train case (in id order), built the way `Drafter.suggest` prompts."""
+def build_examples(
+    assistant, limit: int | None = None, style: str | None = None, hint_share: float = 0.5
+) -> list[TrainingExample]:
+    """One example per train case (in id order), built the way `Drafter.suggest` prompts.
+
+    `style` is the drafter's prompt style (default: the drafter's own). "example": the nearest
+    train neighbour is the worked example. "brief": a seeded `hint_share` of the examples show
+    that neighbour's reply as a hint, the others the brief alone, as the drafter's first
+    candidate (no hint) and its others (one hint each) are prompted.
+    """
     drafter = assistant.drafter
+    style = style or drafter.prompt_style
+    if style != drafter.prompt_style:
+        drafter = copy.copy(drafter)
+        drafter.prompt_style = style
+    hinted = random.Random(1)
     policies = assistant.policies
     train_cases = sorted((c for c in assistant.cases if c.split == "train"), key=lambda c: c.id)
     if limit is not None:
@@ -73,6 +90,16 @@ def build_examples(assistant, limit: int | None = None) -> list[TrainingExample]
                 f"(split {example.split!r}); rebuild the index with `assistant index build`."
             )
         policy = policies.for_brand(brand)
+        if style == "brief":
+            plain = drafter.conversation(request, None, policy, analysis, text)
+            if hinted.random() < hint_share:
+                conversation = drafter.conversation(request, example, policy, analysis, text)
+                examples.append(
+                    TrainingExample(case.id, example.id, conversation, case.reply, plain)
+                )
+            else:
+                examples.append(TrainingExample(case.id, "", plain, case.reply))
+            continue
         conversation = drafter.conversation(request, example, policy, analysis, text)
         examples.append(TrainingExample(case.id, example.id, conversation, case.reply))
     return examples
@@ -90,7 +117,8 @@ def tokenize_example(
     """Prompt ids masked with IGNORE, then the target + end-of-turn ids; None if it cannot fit.
 
     When too long, words are cut from the end of the worked example (its reply first when that
-    is the longer message); the system prompt, the new complaint and the target are never cut.
+    is the longer message); a brief drops its hint. The system prompt, the new complaint and
+    the target are never cut.
     """
     target = list(
         tokenizer(example.target + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
@@ -98,6 +126,11 @@ def tokenize_example(
     conversation = [dict(m) for m in example.conversation]
     prompt = _encode(tokenizer, conversation)
     trimmed = False
+    if len(conversation) == 2:  # a brief: drop the hint when too long, never cut the rest
+        if len(prompt) + len(target) > max_length and example.plain is not None:
+            prompt, trimmed = _encode(tokenizer, example.plain), True
+        if len(prompt) + len(target) > max_length:
+            return None
     while len(prompt) + len(target) > max_length:
         over = len(prompt) + len(target) - max_length
         words = {i: conversation[i]["content"].split() for i in (1, 2)}
