@@ -25,13 +25,10 @@ def load_average() -> str:
 
 
 def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+    """The CPU and the features that decide dtypes and builds: 'AMD EPYC (avx2, avx512f)'."""
+    from assistant.backends.cpu import cpu_label
+
+    return cpu_label()
 
 
 def memory_gib() -> float:

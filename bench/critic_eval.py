@@ -8,10 +8,10 @@ and what it changes on the test split. Figures for docs/critic.md.
 2. The coach's ordering: for every held-out real draft reviewers judged not sendable, is the
    gold reply to the same complaint scored higher? With and without the critic.
 3. Cost: milliseconds per candidate, three candidates a call (a suggestion's worth), 2 threads.
-4. The test split (data/critic/test_candidates.jsonl: three candidates per complaint from the
-   default generator, and the safe fallback): the reply shown before (old guards, coach rank)
-   and after (every guard, critic rank and threshold), how many fall back, and the blind
-   review's verdict on each shown reply.
+4. The test split (data/critic/test_candidates.jsonl: three candidates per complaint from each
+   generator reviewed, and the safe fallback), per generator: the reply shown before (old
+   guards, coach rank) and after (every guard, critic rank and threshold), how many fall back,
+   and the blind review's verdict on each shown reply.
 """
 
 from __future__ import annotations
@@ -116,14 +116,20 @@ def cost(critic, cases, n=40):
 
 
 def test_split(critic, policies, by_id, path, labels):
+    """Per generator in the file: the reply the pipeline shows for each test complaint."""
     rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-    by_case: dict[str, list[dict]] = {}
-    fallback = {}
+    fallback = {r["case_id"]: r for r in rows if r["system"] == "fallback"}
+    by_system: dict[str, dict[str, list[dict]]] = {}
     for r in rows:
-        if r["system"] == "fallback":
-            fallback[r["case_id"]] = r
-        else:
-            by_case.setdefault(r["case_id"], []).append(r)
+        if r["system"] != "fallback":
+            by_system.setdefault(r["system"], {}).setdefault(r["case_id"], []).append(r)
+    return {
+        system: _shown_figures(critic, policies, by_id, by_case, fallback, labels)
+        for system, by_case in sorted(by_system.items())
+    }
+
+
+def _shown_figures(critic, policies, by_id, by_case, fallback, labels):
     shown = {"before": [], "after": []}
     for case_id, cands in sorted(by_case.items()):
         case = by_id[case_id]
@@ -215,8 +221,9 @@ def main() -> int:
     split = (
         test_split(critic, policies, by_id, args.test, labels) if Path(args.test).exists() else {}
     )
-    for name, s in split.items():
-        print(f"test split, shown {name}: {s}")
+    for system, figures in split.items():
+        for name, s in figures.items():
+            print(f"test split, {system}, shown {name}: {s}")
     result = {
         "cpu": cpu_model(),
         "heldout": metrics,

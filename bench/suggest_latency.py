@@ -55,6 +55,7 @@ def run_model(
     quantize: str = "none",
     streaming: str = "first-alone",
     early_stop: str = "on",
+    dtype: str = "auto",
 ) -> dict:
     from assistant.config import Settings
     from assistant.drafting.types import Request
@@ -62,13 +63,19 @@ def run_model(
 
     cases, split = test_complaints()
     settings = Settings.from_env(
-        model=name, backend=backend, candidates=candidates, quantize=quantize, streaming=streaming
+        model=name,
+        backend=backend,
+        candidates=candidates,
+        quantize=quantize,
+        streaming=streaming,
+        dtype=dtype,
     )
     assistant = Assistant(settings, cases=cases)
     t = time.perf_counter()
     assistant.warm_up()
     variant = ", ".join(
         [backend]
+        + [getattr(assistant.generator, "dtype_name", "")] * (backend == "transformers")
         + [quantize] * (quantize != "none")
         + [streaming]
         + ["early stop off"] * (early_stop == "off")
@@ -149,6 +156,12 @@ def main(argv=None) -> int:
         choices=["on", "off"],
         help="stop a candidate once it fails a guard more text cannot fix (the default: on)",
     )
+    parser.add_argument(
+        "--dtypes",
+        nargs="+",
+        default=["auto"],
+        help="auto (by the CPU), float32 and/or bfloat16 (transformers only)",
+    )
     parser.add_argument("--n", type=int, default=30, help="complaints per model")
     parser.add_argument("--candidates", type=int, help="default: the settings' (3)")
     parser.add_argument(
@@ -157,16 +170,18 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     header("suggest latency")
     runs = [
-        (name, backend, quantize, streaming, early_stop)
+        (name, backend, quantize, streaming, early_stop, dtype)
         for name in args.models
         for backend in args.backends
         for quantize in (args.quantize if backend == "transformers" else ["none"])
+        for dtype in (args.dtypes if backend == "transformers" else ["auto"])
         for streaming in args.streaming
         for early_stop in args.early_stop
     ]
     results = {
         " ".join(
             [name, backend]
+            + [dtype] * (dtype != "auto")
             + [quantize] * (quantize != "none")
             + [streaming]
             + ["early-stop-off"] * (early_stop == "off")
@@ -179,8 +194,9 @@ def main(argv=None) -> int:
             quantize,
             streaming,
             early_stop,
+            dtype,
         )
-        for name, backend, quantize, streaming, early_stop in runs
+        for name, backend, quantize, streaming, early_stop, dtype in runs
     }
     print("-- summary (seconds; p50 / p95 over the complaints; target in brackets)")
     for name, figures in results.items():

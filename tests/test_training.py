@@ -283,6 +283,25 @@ def test_resume_continues_to_the_same_result(tmp_path, base_folder, real_rows):
 
 
 @pytest.mark.model
+def test_a_continued_run_starts_from_the_adapters_weights(tmp_path, base_folder, real_rows):
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    from assistant.offline.training import _lora_model, train
+
+    config = TrainConfig(batch_size=2, epochs=1.0)
+    first = train(base_folder, real_rows, tmp_path / "first", config, progress=False)
+    model = _lora_model(base_folder, config, start_from=first.out)
+    saved = load_file(first.out / "adapter_model.safetensors")
+    loaded = get_peft_model_state_dict(model)
+    assert saved.keys() == loaded.keys()
+    assert all((saved[k] - loaded[k]).abs().max() == 0 for k in saved)
+    assert sum(p.numel() for p in model.parameters() if p.requires_grad) == sum(
+        t.numel() for t in saved.values()
+    )
+
+
+@pytest.mark.model
 def test_the_shipped_adapter_drafts_a_guarded_reply():
     from test_real_models import assert_shown_was_checked
 
@@ -408,3 +427,31 @@ def test_the_transformers_backend_gets_the_resolved_dtype_and_float32_under_int8
     assert build_generator(local.with_(dtype="bfloat16")).dtype_name == "bfloat16"
     assert build_generator(local.with_(dtype="auto")).dtype_name == compute_dtype()
     assert build_generator(local.with_(dtype="bfloat16", quantize="int8")).dtype_name == "float32"
+
+
+def test_a_continuation_samples_only_cases_the_adapter_has_not_seen(make_assistant, tmp_path):
+    import json
+
+    from assistant.offline.training_cli import _start_from
+
+    assistant = make_assistant(["unused"], cases=CASES)
+    everything = [e.case_id for e in build_examples(assistant)]
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    (folder / "adapter_model.safetensors").write_bytes(b"weights")
+    (folder / "TRAINING.json").write_text(json.dumps({"cases": everything[:2]}))
+    start, seen = _start_from(str(folder))
+    assert (start, seen) == (folder, frozenset(everything[:2]))
+    rest = [e.case_id for e in build_examples(assistant, exclude=seen)]
+    assert rest == everything[2:]
+
+
+def test_continuing_an_adapter_without_its_case_list_is_refused(tmp_path):
+    from assistant.offline.training_cli import _start_from
+
+    with pytest.raises(InputError, match="is not a finished adapter folder"):
+        _start_from(str(tmp_path))
+    (tmp_path / "adapter_model.safetensors").write_bytes(b"weights")
+    (tmp_path / "TRAINING.json").write_text("{}")
+    with pytest.raises(InputError, match="does not list the train cases"):
+        _start_from(str(tmp_path))

@@ -182,7 +182,7 @@ def cmd_train(args) -> int:
 
         args.out = args.out or "models/critic"
         return critic_cli(args)
-    from assistant.offline.training import train_cli
+    from assistant.offline.training_cli import train_cli
 
     args.out = args.out or "models/adapters/smollm2-135m-care"
     return train_cli(args)
@@ -323,7 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=["data/critic/drafts.jsonl"],
         help="critic: blind-labelled real drafts (JSONL)",
     )
-    p.add_argument("--start-from", help="critic: continue training this critic folder")
+    p.add_argument(
+        "--start-from",
+        help="continue training this critic folder, or (drafter) this adapter folder on train "
+        "cases its TRAINING.json does not list",
+    )
     p.add_argument(
         "--prompt",
         choices=["example", "brief"],

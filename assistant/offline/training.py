@@ -11,27 +11,25 @@ write the reply, not to predict the prompt.
     rows = [tokenize_example(tokenizer, e, config.max_length) for e in examples]
     result = train(base_folder, rows, Path("models/adapters/x"), config)
 
-The loop is plain PyTorch (no Trainer): float32 on CPU, seeded, gradient accumulation, a cosine
-schedule, checkpoints every `save_every` steps that `resume=True` continues from.
+The loop is plain PyTorch (no Trainer), in the CPU's dtype (`cpu.compute_dtype`): seeded,
+gradient accumulation, a cosine schedule, checkpoints every `save_every` steps that
+`resume=True` continues from, and `start_from` to continue a finished adapter on new cases.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import InputError, ModelError
 from assistant.offline.training_data import (
     IGNORE,
     TokenizedExample,
-    build_examples,
     step_order,
-    tokenize_example,
 )
 
 # The LoRA targets: every attention and MLP projection of a Llama-style block (SmolLM2, Qwen2).
@@ -102,6 +100,14 @@ def target_loss(model, row: TokenizedExample):
     return torch.nn.functional.cross_entropy(logits[0, :-1].float(), ids[0, prompt:])
 
 
+def adapter_sha(folder: Path | None) -> str | None:
+    if folder is None:
+        return None
+    from assistant.backends.models import sha256_of
+
+    return sha256_of([Path(folder) / "adapter_model.safetensors"])
+
+
 def _checkpoints(out: Path) -> list[Path]:
     return sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
 
@@ -154,11 +160,12 @@ def _load_checkpoint(
     return int(state["step"]), list(state["losses"])
 
 
-def _lora_model(base: Path, config: TrainConfig):
+def _lora_model(base: Path, config: TrainConfig, start_from: Path | None = None):
     """The base causal LM in `config.dtype` with LoRA adapters on `config.target_modules`
-    (peft keeps the adapter's own weights in float32)."""
+    (peft keeps the adapter's own weights in float32), or with the trained adapter in
+    `start_from`, trainable, to continue it."""
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
     from transformers import AutoModelForCausalLM
 
     try:
@@ -166,6 +173,8 @@ def _lora_model(base: Path, config: TrainConfig):
         model = AutoModelForCausalLM.from_pretrained(base, dtype=getattr(torch, config.dtype))
     except OSError as exc:
         raise ModelError(f"Could not load the base model from {base}: {exc}.") from exc
+    if start_from is not None:
+        return PeftModel.from_pretrained(model, start_from, is_trainable=True)
     lora = LoraConfig(
         r=config.rank,
         lora_alpha=config.alpha,
@@ -185,12 +194,14 @@ def train(
     progress: bool = True,
     stop_after: int | None = None,
     base_name: str | None = None,
+    start_from: Path | None = None,
 ) -> TrainResult:
     """LoRA-tune the causal LM in `base` on `rows`; the adapter lands in `out`.
 
     `stop_after` ends the run once that many optimizer steps are done, leaving a checkpoint
     and no adapter (`finished` is False); `resume=True` later continues exactly where it was.
     `base_name` is written into adapter_config.json instead of this machine's cache path.
+    `start_from` is a finished adapter folder whose weights this run starts from.
     """
     config = config or TrainConfig()
     config.validate()
@@ -209,7 +220,7 @@ def train(
             "Drop --resume to train again from scratch, or pass another --out."
         )
     out.mkdir(parents=True, exist_ok=True)
-    model = _lora_model(base, config)
+    model = _lora_model(base, config, start_from)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=config.learning_rate, weight_decay=0.0)
     steps = max(1, math.ceil(config.epochs * len(rows) / config.batch_size))
@@ -224,6 +235,8 @@ def train(
         "seed": config.seed,
         "max_length": config.max_length,
     }
+    if start_from is not None:  # a resume must start from the same weights
+        plan_key["start_from"] = adapter_sha(start_from)
     found = _checkpoints(out)
     if resume and found:
         start, losses = _load_checkpoint(model, optimizer, scheduler, found[-1], plan_key)
@@ -277,85 +290,3 @@ def train(
 
     sha = sha256_of([out / "adapter_model.safetensors"])
     return TrainResult(out, steps, len(rows), losses, seconds, sha, start)
-
-
-# -- the command -------------------------------------------------------------------------------
-def train_cli(args) -> int:
-    from assistant.backends.models import load_manifests, resolve_generator
-    from assistant.config import REPO_ROOT, Settings
-    from assistant.library.cases import load_split, stratified_split
-    from assistant.service import Assistant
-
-    settings = Settings.from_env(model=args.model)
-    spec = load_manifests(settings.models_dir).get(args.model)
-    if spec is not None and spec.kind == "adapter":
-        raise InputError(
-            f"--model {args.model!r} is already an adapter; pass its base model "
-            f"({spec.extra.get('base')!r}) to train a new one."
-        )
-    from assistant.backends.cpu import compute_dtype, cpu_label
-
-    config = TrainConfig(
-        epochs=args.epochs,
-        seed=settings.seed,
-        threads=settings.threads,
-        max_length=args.max_length or TrainConfig.max_length,
-        dtype=compute_dtype(),
-    )
-    config.validate()
-    assistant = Assistant(settings)
-    split_path = settings.data_dir / "split.json"
-    # Relative to the repository when it is inside it, so TRAINING.json is the same everywhere.
-    split_source = str(
-        split_path.relative_to(REPO_ROOT) if split_path.is_relative_to(REPO_ROOT) else split_path
-    )
-    if not load_split(settings.data_dir):
-        test_ids = stratified_split([c for c in assistant.cases if c.source == "library"])
-        for case in assistant.cases:
-            case.split = "test" if case.id in test_ids else "train"
-        split_source = "computed with cases.stratified_split (data/split.json is missing)"
-    print(f"Building examples from the train split ({split_source})...", file=sys.stderr)
-    style = args.prompt or "example"
-    examples = build_examples(assistant, args.limit, style=style)
-    name, base = resolve_generator(args.model, settings.models_dir, settings.cache_dir)
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    rows, skipped = [], []
-    for example in examples:
-        row = tokenize_example(tokenizer, example, config.max_length)
-        (rows.append(row) if row else skipped.append(example.case_id))
-    trimmed = sum(r.trimmed for r in rows)
-    print(
-        f"{len(rows)} examples ({trimmed} with the worked example shortened to fit "
-        f"{config.max_length} tokens, {len(skipped)} skipped as too long: {skipped[:5]})",
-        file=sys.stderr,
-    )
-    print(f"Training in {config.dtype} on {cpu_label()}.", file=sys.stderr)
-    result = train(Path(base), rows, Path(args.out), config, args.resume, base_name=name)
-    info = {
-        "base": name,
-        "prompt": style,
-        "cpu": cpu_label(),
-        "config": {**asdict(config), "target_modules": list(config.target_modules)},
-        "split": split_source,
-        "train_cases": sum(c.split == "train" for c in assistant.cases),
-        "examples": len(rows),
-        "trimmed": trimmed,
-        "skipped": skipped,
-        "steps": result.steps,
-        "resumed_from": result.resumed_from,
-        "seconds_this_run": round(result.seconds, 1),
-        "losses": result.losses,
-        "sha256": result.sha256,
-    }
-    (result.out / "TRAINING.json").write_text(json.dumps(info, indent=2) + "\n")
-    first, last = result.losses[:5], result.losses[-5:]
-    seen = min(result.steps * config.batch_size, math.ceil(config.epochs * len(rows)))
-    print(
-        f"Trained {result.steps} steps ({seen} example passes over {len(rows)} examples) in "
-        f"{result.seconds / 60:.1f} min; loss {sum(first) / len(first):.3f} (first 5 steps) -> "
-        f"{sum(last) / len(last):.3f} (last 5). Adapter: {result.out} (sha256 {result.sha256}); "
-        "put the digest in its models/*.yaml manifest."
-    )
-    return 0

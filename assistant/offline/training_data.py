@@ -41,14 +41,19 @@ class TokenizedExample:
 
 # -- examples ----------------------------------------------------------------------------------
 def build_examples(
-    assistant, limit: int | None = None, style: str | None = None, hint_share: float = 0.5
+    assistant,
+    limit: int | None = None,
+    style: str | None = None,
+    hint_share: float = 0.5,
+    exclude: frozenset[str] = frozenset(),
 ) -> list[TrainingExample]:
     """One example per train case (in id order), built the way `Drafter.suggest` prompts.
 
     `style` is the drafter's prompt style (default: the drafter's own). "example": the nearest
     train neighbour is the worked example. "brief": a seeded `hint_share` of the examples show
     that neighbour's reply as a hint, the others the brief alone, as the drafter's first
-    candidate (no hint) and its others (one hint each) are prompted.
+    candidate (no hint) and its others (one hint each) are prompted. Train cases in `exclude`
+    (the ones an adapter being continued has seen) are left out before sampling.
     """
     drafter = assistant.drafter
     style = style or drafter.prompt_style
@@ -57,7 +62,10 @@ def build_examples(
         drafter.prompt_style = style
     hinted = random.Random(1)
     policies = assistant.policies
-    train_cases = sorted((c for c in assistant.cases if c.split == "train"), key=lambda c: c.id)
+    train_cases = sorted(
+        (c for c in assistant.cases if c.split == "train" and c.id not in exclude),
+        key=lambda c: c.id,
+    )
     if limit is not None:
         if limit < 1:
             raise InputError(f"--limit must be greater than 0. Currently, limit is {limit}.")
