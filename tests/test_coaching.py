@@ -267,3 +267,33 @@ def test_rank_score_does_not_re_guard_with_the_default_policy():
     assert finding(under_default, "policy").reason == "offers $20; the policy allows nothing"
     assert under_default.score == 26
     assert rank_score(reply, FLIGHT, analyse(FLIGHT, "twitter"), "twitter") == 90.0
+
+
+def test_a_spanish_reply_is_told_to_ask_for_the_private_channel_in_spanish(policies):
+    from dataclasses import replace
+
+    policy = replace(policies.for_brand("Acme Air"), private_channel="email thread")
+    result = coach(
+        "Vale.",
+        "Perdisteis mi maleta en el vuelo a Lisboa y mañana es la boda de mi hermana.",
+        "twitter",
+        policy=policy,
+        policies=policies,
+    )
+    fixes = {f.check: f.fix for f in result.findings}
+    assert fixes["follow_up"] == "Escríbenos por correo electrónico con tus datos y me encargo."
+
+
+def test_policy_words_say_the_channel_and_the_cap_in_the_language(policies):
+    from dataclasses import replace
+
+    from assistant.coach.policy_words import ask_private, gesture_words
+
+    assert ask_private("en", "email thread") == "send us an email"
+    assert ask_private("de", "WhatsApp") == "schreiben Sie uns per WhatsApp"
+    assert ask_private("xx", "DM") == "send us a DM"
+    assert ask_private("es", "") == ""
+    acme = policies.for_brand("Acme Air")
+    assert gesture_words(replace(acme, max_voucher=25), "es") == "hasta 25 USD"
+    assert gesture_words(replace(acme, max_voucher=25), "fr") == "jusqu'à 25 USD"
+    assert gesture_words(replace(acme, max_credit=0, max_voucher=0), "de") == "keine"

@@ -1,3 +1,6 @@
+import itertools
+import re
+
 import pytest
 
 from assistant.errors import InputError
@@ -147,10 +150,41 @@ def test_identical_candidates_are_not_offered_as_alternatives(make_assistant):
     assert (result.draft, result.alternatives) == (GOOD, [])
 
 
+# Every private channel the shipped brand policies name, the unknown-brand default's, and one
+# a trainer may type.
+PRIVATE_CHANNELS = ["DM", "private message", "email thread", "chat", "WhatsApp"]
+
+
+@pytest.mark.parametrize(
+    "language, channel, phrase",
+    [
+        ("es", "email thread", "escríbenos por correo electrónico con los detalles"),
+        ("es", "private message", "escríbenos por mensaje privado con los detalles"),
+        ("de", "DM", "Bitte schreiben Sie uns eine DM mit den Details"),
+        ("it", "WhatsApp", "ci contatti tramite WhatsApp con i dettagli"),
+        ("en", "email thread", "please send us an email with the details"),
+    ],
+)
+def test_the_fallback_asks_for_the_private_channel_in_the_replys_language(
+    language, channel, phrase
+):
+    import yaml
+
+    from assistant.config import REPO_ROOT
+    from assistant.drafting.replies import render_fallback
+
+    templates = yaml.safe_load((REPO_ROOT / "prompts/fallback.yaml").read_text("utf-8"))
+    text = render_fallback(templates, language, "complaint", None, None, channel)
+    assert phrase in text
+    if language != "en":
+        assert not {"message", "thread", "email", "send"} & set(re.findall(r"\w+", text))
+
+
 @pytest.mark.parametrize("channel", ["twitter", "facebook", "review", "email", "chat"])
 def test_every_fallback_template_passes_every_guard(policies, channel):
     import yaml
 
+    from assistant.coach.classifiers import table
     from assistant.coach.guard_types import GuardContext
     from assistant.coach.guards import run_guards
     from assistant.config import REPO_ROOT
@@ -162,9 +196,14 @@ def test_every_fallback_template_passes_every_guard(policies, channel):
     assert set(LANGUAGES) <= set(templates) and set(LANGUAGES) <= set(templates["greetings"])
     for language in LANGUAGES:
         assert set(templates[language]) == set(templates["en"]), language
+        words = table("policy_words")
+        assert set(words["private"][language]) == set(words["private"]["en"]), language
+        assert set(words["gesture"][language]) == {"cap", "none"}, language
         for key in templates[language]:
-            for name, agent in ((None, None), ("Ana", "Lee")):
-                private = "DM" if rule.public else ""
+            for (name, agent), private in itertools.product(
+                ((None, None), ("Ana", "Lee")),
+                PRIVATE_CHANNELS if rule.public else [""],
+            ):
                 text = render_fallback(templates, language, key, name, agent, private)
                 assert text.count("Ana") == (0 if name is None else 1), text
                 ctx = GuardContext(

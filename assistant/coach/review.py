@@ -36,6 +36,7 @@ from assistant.coach.classifiers import Hit, table
 from assistant.coach.critic import ReplyCritic, critic_finding
 from assistant.coach.guard_types import GuardContext
 from assistant.coach.guards import run_guards
+from assistant.coach.policy_words import ask_private, gesture_words
 from assistant.errors import InputError
 from assistant.library.cases import words
 from assistant.library.policy import BrandPolicy, ChannelRule, Policies, load_policies
@@ -286,7 +287,7 @@ def review_reply(
         kind=analysis.kind,
     )
     guards = run_guards(reply, ctx) if guards else []
-    gesture = f"up to {policy.max_gesture:g} {policy.currency}" if policy.max_gesture else "none"
+    ask = ask_private(analysis.language, policy.private_channel)
     c = CheckContext(
         reply=reply,
         complaint=complaint,
@@ -300,7 +301,9 @@ def review_reply(
             "topic": topic(complaint, analysis.language),
             "feeling": feeling_sentence(analysis),
             "private": policy.private_channel,
-            "gesture": gesture,
+            "ask_private": ask,
+            "Ask_private": ask[:1].upper() + ask[1:],
+            "gesture": gesture_words(policy, analysis.language),
             "limit": rule.limit,
             "language": LANGUAGE_NAMES.get(analysis.language, analysis.language),
         },

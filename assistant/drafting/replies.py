@@ -7,6 +7,7 @@ from pathlib import Path
 
 from assistant.coach.guard_types import GuardContext
 from assistant.coach.guards import check_length, check_no_loop
+from assistant.coach.policy_words import ask_private
 from assistant.library.cases import Case
 from assistant.library.policy import BrandPolicy
 from assistant.text.prompts import compile_text, prompt_data
@@ -74,10 +75,16 @@ def adapt_example_reply(example: Case, customer: str | None, agent: str | None) 
 def render_fallback(
     templates: dict, lang: str, key: str, customer: str | None, agent: str | None, private: str
 ) -> str:
-    """One trainer-written fallback reply (prompts/fallback.yaml), rendered sandboxed."""
+    """One trainer-written fallback reply (prompts/fallback.yaml), rendered sandboxed.
+
+    `private` is the brand's private channel ("DM", "email thread"), or "" on a private channel;
+    the reply asks for it in its own language ("escríbenos por correo electrónico").
+    """
     greeting = compile_text(templates["greetings"][lang]).render(name=customer) if customer else ""
     return compile_text(templates[lang][key]).render(
-        greeting=greeting, private=private, signature=f"\n{agent}" if agent else ""
+        greeting=greeting,
+        private=ask_private(lang, private),
+        signature=f"\n{agent}" if agent else "",
     )
 
 
