@@ -14,9 +14,22 @@ from assistant.app.handlers import Desk
 
 def register_api(desk: Desk, trainer: Trainer, access: Access) -> list[str]:
     """Register every endpoint in the current gr.Blocks; returns their names."""
+    desk_names = register_desk_api(desk)
+    trainer_names = register_trainer_api(trainer)
+    return desk_names + trainer_names + ["export"]
+
+
+def _register(endpoints: list) -> list[str]:
+    """Name each function's endpoint after the function; returns the names in order."""
+    for fn in endpoints:
+        gr.api(fn, api_name=fn.__name__)
+    return [fn.__name__ for fn in endpoints]
+
+
+def register_desk_api(desk: Desk) -> list[str]:
+    """The agent desk's endpoints: suggest, analyse, coach, rewrite, fix, send, rate."""
     assistant = desk.assistant
 
-    # -- agent desk ------------------------------------------------------------------------------
     @shows_errors
     def suggest(
         complaint: str,
@@ -106,7 +119,12 @@ def register_api(desk: Desk, trainer: Trainer, access: Access) -> list[str]:
         """Thumbs up (1) or down (-1) on one of the drafts shown, with an optional reason."""
         return desk.rate(suggestion_id, draft_index, thumb, reason, username(request)).to_dict()
 
-    # -- trainer room ----------------------------------------------------------------------------
+    return _register([suggest, analyse, coach, rewrite, fix, send, rate])
+
+
+def register_trainer_api(trainer: Trainer) -> list[str]:
+    """The trainer room's endpoints; export is registered with its button (trainer.py)."""
+
     @shows_errors
     def tone_examples(
         industry: str = "any",
@@ -179,23 +197,15 @@ def register_api(desk: Desk, trainer: Trainer, access: Access) -> list[str]:
         """Validate and save prompts/<file_name> (trainers only)."""
         return trainer.save_prompt(file_name, template, username(request))
 
-    endpoints = [
-        suggest,
-        analyse,
-        coach,
-        rewrite,
-        fix,
-        send,
-        rate,
-        tone_examples,
-        review_queue,
-        approve,
-        reject,
-        save_case,
-        figures,
-        save_policy,
-        save_prompt,
-    ]
-    for fn in endpoints:
-        gr.api(fn, api_name=fn.__name__)
-    return [fn.__name__ for fn in endpoints] + ["export"]
+    return _register(
+        [
+            tone_examples,
+            review_queue,
+            approve,
+            reject,
+            save_case,
+            figures,
+            save_policy,
+            save_prompt,
+        ]
+    )

@@ -40,7 +40,7 @@ def _fix_updates(fixes: list[Fix]) -> list:
     ]
 
 
-def _wire_rewrites_and_fixes(desk: Desk, ui, coach_inputs, on_coach, coach_outputs) -> None:
+def wire_rewrites_and_fixes(desk: Desk, ui, coach_inputs, on_coach, coach_outputs) -> None:
     """The rewrite buttons and the one-click fix buttons: each rewrites the reply, then the
     coach re-reads it."""
     rewrite_btns, fix_btns, reply, status = ui.rewrite_btns, ui.fix_btns, ui.reply, ui.status
@@ -98,81 +98,40 @@ def _wire_rewrites_and_fixes(desk: Desk, ui, coach_inputs, on_coach, coach_outpu
 
 def build_desk(desk: Desk, access: Access) -> DeskParts:
     ui = desk_layout(desk)
-    (
-        prefs,
-        suggestion_id,
-        drafts_state,
-        chosen,
-        fixes_state,
-        complaint,
-        brand,
-        channel,
-        customer,
-        signature,
-        draft_btn,
-        badges,
-        notes,
-        groups,
-        texts,
-        case_tables,
-        use_btns,
-        ups,
-        downs,
-        reasons,
-        reply,
-        counter,
-        copy_btn,
-        send_btn,
-        status,
-        score,
-        fix_btns,
-        highlights,
-        checklist,
-    ) = (
-        ui.prefs,
-        ui.suggestion_id,
-        ui.drafts_state,
-        ui.chosen,
-        ui.fixes_state,
-        ui.complaint,
-        ui.brand,
-        ui.channel,
-        ui.customer,
-        ui.signature,
-        ui.draft_btn,
-        ui.badges,
-        ui.notes,
-        ui.groups,
-        ui.texts,
-        ui.case_tables,
-        ui.use_btns,
-        ui.ups,
-        ui.downs,
-        ui.reasons,
-        ui.reply,
-        ui.counter,
-        ui.copy_btn,
-        ui.send_btn,
-        ui.status,
+    coach_outputs = [
         ui.score,
-        ui.fix_btns,
         ui.highlights,
         ui.checklist,
-    )
+        ui.counter,
+        *ui.fix_btns,
+        ui.fixes_state,
+    ]
+    coach_inputs = [ui.reply, ui.complaint, ui.channel, ui.brand, ui.customer]
+    on_coach = coach_handler(desk)
+    wire_draft(desk, ui, coach_outputs)
+    wire_coach(ui, on_coach, coach_inputs, coach_outputs)
+    wire_use_and_rate(desk, ui, on_coach, coach_inputs, coach_outputs)
+    wire_rewrites_and_fixes(desk, ui, coach_inputs, on_coach, coach_outputs)
+    wire_send_and_copy(desk, ui)
+    wire_prefs(ui)
+    return DeskParts(ui.complaint, ui.brand, ui.channel, ui.prefs)
 
-    coach_outputs = [score, highlights, checklist, counter, *fix_btns, fixes_state]
 
-    def coach_updates(view: CoachView) -> list:
-        return [
-            view.score,
-            view.highlights,
-            view.checklist,
-            view.counter,
-            *_fix_updates(view.fixes),
-            [f.to_dict() for f in view.fixes],
-        ]
+def coach_updates(view: CoachView) -> list:
+    """A coaching view as the values of the coach outputs, in their order."""
+    return [
+        view.score,
+        view.highlights,
+        view.checklist,
+        view.counter,
+        *_fix_updates(view.fixes),
+        [f.to_dict() for f in view.fixes],
+    ]
 
-    # -- handlers ------------------------------------------------------------------------------
+
+def coach_handler(desk: Desk):
+    """The live coach: reads the reply against the complaint, channel, brand and customer."""
+
     @shows_errors
     def on_coach(reply_text, complaint_text, channel_name, brand_choice, customer_name):
         view = desk.coach(
@@ -183,6 +142,14 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
             customer_name,
         )
         return coach_updates(view)
+
+    return on_coach
+
+
+def wire_draft(desk: Desk, ui, coach_outputs) -> None:
+    """The Draft button: streams the first draft, then shows every draft with its cases and the
+    coach's reading of draft 1."""
+    texts, groups, case_tables, status = ui.texts, ui.groups, ui.case_tables, ui.status
 
     @shows_errors
     def on_draft(
@@ -214,12 +181,12 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
     def _final_updates(result: DraftResult) -> dict:
         fallback = result.suggestion.fallback
         out = {
-            badges: result.badges,
-            suggestion_id: result.suggestion_id,
-            drafts_state: [d.text for d in result.drafts],
-            chosen: 0,
-            reply: result.drafts[0].text,
-            notes: gr.update(value="\n".join(result.notes), visible=bool(result.notes)),
+            ui.badges: result.badges,
+            ui.suggestion_id: result.suggestion_id,
+            ui.drafts_state: [d.text for d in result.drafts],
+            ui.chosen: 0,
+            ui.reply: result.drafts[0].text,
+            ui.notes: gr.update(value="\n".join(result.notes), visible=bool(result.notes)),
             status: f"Drafted {len(result.drafts)} repl{'y' if len(result.drafts) == 1 else 'ies'}"
             f" with {result.suggestion.model} (suggestion #{result.suggestion_id}).",
         }
@@ -240,20 +207,20 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
         return out
 
     draft_outputs = [
-        badges,
-        suggestion_id,
-        drafts_state,
-        chosen,
-        reply,
-        notes,
+        ui.badges,
+        ui.suggestion_id,
+        ui.drafts_state,
+        ui.chosen,
+        ui.reply,
+        ui.notes,
         status,
         *groups,
         *texts,
         *case_tables,
         *coach_outputs,
     ]
-    draft_inputs = [complaint, brand, channel, customer, signature]
-    draft_btn.click(
+    draft_inputs = [ui.complaint, ui.brand, ui.channel, ui.customer, ui.signature]
+    ui.draft_btn.click(
         on_draft,
         draft_inputs,
         draft_outputs,
@@ -262,10 +229,12 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
         show_progress="minimal",
     )
 
-    coach_inputs = [reply, complaint, channel, brand, customer]
+
+def wire_coach(ui, on_coach, coach_inputs, coach_outputs) -> None:
+    """The coach re-reads the reply as it is typed and when the channel changes."""
     # "always_last": while one coaching call runs, keystrokes collapse into one follow-up call,
     # a debounce in effect (the coach itself takes milliseconds).
-    reply.input(
+    ui.reply.input(
         on_coach,
         coach_inputs,
         coach_outputs,
@@ -274,10 +243,15 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
         trigger_mode="always_last",
         show_progress="hidden",
     )
-    channel.change(
+    ui.channel.change(
         on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE, show_progress="hidden"
     )
 
+
+def wire_use_and_rate(desk: Desk, ui, on_coach, coach_inputs, coach_outputs) -> None:
+    """Per draft: "Use this" puts it in the reply box (then the coach reads it); thumbs up or
+    down rate it, with an optional reason."""
+    drafts_state, reply, chosen, status = ui.drafts_state, ui.reply, ui.chosen, ui.status
     for i in range(MAX_DRAFTS):
 
         def on_use(drafts, index=i):
@@ -289,11 +263,11 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
                 f"Using {'draft 1' if index == 0 else f'alternative {index}'}.",
             )
 
-        use_btns[i].click(
+        ui.use_btns[i].click(
             on_use, [drafts_state], [reply, chosen, status], api_visibility=PRIVATE
         ).then(on_coach, coach_inputs, coach_outputs, api_visibility=PRIVATE)
 
-        for button, thumb in ((ups[i], 1), (downs[i], -1)):
+        for button, thumb in ((ui.ups[i], 1), (ui.downs[i], -1)):
 
             @shows_errors
             def on_rate(sid, why, request: gr.Request, index=i, thumb=thumb):
@@ -305,12 +279,15 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
 
             button.click(
                 on_rate,
-                [suggestion_id, reasons[i]],
-                [status, reasons[i]],
+                [ui.suggestion_id, ui.reasons[i]],
+                [status, ui.reasons[i]],
                 api_visibility=PRIVATE,
             )
 
-    _wire_rewrites_and_fixes(desk, ui, coach_inputs, on_coach, coach_outputs)
+
+def wire_send_and_copy(desk: Desk, ui) -> None:
+    """Send stores the final reply for the trainers' review queue; Copy puts it on the
+    clipboard in the browser."""
 
     @shows_errors
     def on_send(
@@ -340,23 +317,35 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
             f"{score_text}. It now waits in the trainers' review queue."
         )
 
-    send_btn.click(
+    ui.send_btn.click(
         on_send,
-        [reply, suggestion_id, chosen, complaint, channel, brand, customer, signature],
-        [status],
+        [
+            ui.reply,
+            ui.suggestion_id,
+            ui.chosen,
+            ui.complaint,
+            ui.channel,
+            ui.brand,
+            ui.customer,
+            ui.signature,
+        ],
+        [ui.status],
         api_visibility=PRIVATE,
     )
-    copy_btn.click(
+    ui.copy_btn.click(
         None,
-        [reply],
+        [ui.reply],
         None,
         js="(text) => { navigator.clipboard && navigator.clipboard.writeText(text || ''); }",
         api_visibility=PRIVATE,
     )
 
+
+def wire_prefs(ui) -> None:
+    """The browser remembers the agent's channel and brand for the next visit."""
+
     def remember(channel_name, brand_choice):
         return {"channel": channel_name, "brand": brand_choice or NO_BRAND}
 
-    channel.change(remember, [channel, brand], [prefs], api_visibility=PRIVATE)
-    brand.change(remember, [channel, brand], [prefs], api_visibility=PRIVATE)
-    return DeskParts(complaint, brand, channel, prefs)
+    ui.channel.change(remember, [ui.channel, ui.brand], [ui.prefs], api_visibility=PRIVATE)
+    ui.brand.change(remember, [ui.channel, ui.brand], [ui.prefs], api_visibility=PRIVATE)
