@@ -28,7 +28,7 @@ def _defaults_root() -> Path:
 
 DEFAULTS = _defaults_root()
 # The drafting backends `backends.registry` can build (checked equal in tests/test_config.py).
-BACKENDS = ("transformers", "llama.cpp")
+BACKENDS = ("auto", "transformers", "llama.cpp")
 DTYPES = ("auto", "float32", "bfloat16")
 
 
@@ -48,8 +48,10 @@ class Settings:
     # raised similarity to gold and the coach score over its untuned base (docs/eval/), at a
     # quarter of Qwen-0.5B's compute. `--model qwen2.5-0.5b` uses the larger model.
     model: str = "smollm2-135m-care"
-    # "transformers" (default, always installed) or "llama.cpp" (optional, `make llama`).
-    backend: str = "transformers"
+    # "auto" (default): llama.cpp when `make llama` installed it, the model has a GGUF and a
+    # child-process self-test ran it on this CPU; otherwise transformers, with one line saying
+    # why. "transformers" (always installed) or "llama.cpp" force one.
+    backend: str = "auto"
     # "none" (float32) or "int8": weight-only dynamic int8 quantisation of the Linear layers
     # (torch.ao quantize_dynamic). On this 2-core AVX2 machine it decoded SmolLM2 1.9x and Qwen
     # 2.8x faster (BENCHMARKS.md), but the tuned SmolLM2 looped far more often under it (safe

@@ -26,7 +26,7 @@ def test_environment_variables_set_the_knobs():
             {"ASSISTANT_DTYPE": "float16"},
             "dtype must be one of auto, float32, bfloat16. Currently it is 'float16'.",
         ),
-        ({"ASSISTANT_BACKEND": "vllm"}, "backend must be one of transformers, llama.cpp"),
+        ({"ASSISTANT_BACKEND": "vllm"}, "backend must be one of auto, transformers, llama.cpp"),
         ({"ASSISTANT_STREAMING": "all"}, "streaming must be 'first-alone' or 'batched'."),
         ({"ASSISTANT_CANDIDATES": "three"}, "ASSISTANT_CANDIDATES must be a whole number"),
         ({"ASSISTANT_TOP_K": "0"}, "top_k must be greater than 0. Currently, top_k is 0."),
@@ -42,4 +42,4 @@ def test_every_backend_settings_accept_is_one_the_registry_builds():
     from assistant.backends.registry import REGISTRY
     from assistant.config import BACKENDS
 
-    assert tuple(REGISTRY) == BACKENDS == ("transformers", "llama.cpp")
+    assert tuple(REGISTRY) == BACKENDS == ("auto", "transformers", "llama.cpp")

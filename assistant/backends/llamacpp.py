@@ -22,9 +22,10 @@ CONTEXT_TOKENS = 2048
 
 
 class LlamaCppGenerator:
-    def __init__(self, name: str, gguf: Path, threads: int = 2):
+    def __init__(self, name: str, gguf: Path, threads: int = 2, lora: Path | None = None):
         self.name = name
         self.gguf = Path(gguf)
+        self.lora = Path(lora) if lora else None  # a GGUF LoRA applied to the base at load
         self.threads = threads
         self._llm = None
         self._lock = threading.Lock()
@@ -40,7 +41,12 @@ class LlamaCppGenerator:
                 "source), or unset ASSISTANT_BACKEND to use transformers."
             ) from None
         self._llm = Llama(
-            str(self.gguf), n_ctx=CONTEXT_TOKENS, n_threads=self.threads, seed=0, verbose=False
+            str(self.gguf),
+            n_ctx=CONTEXT_TOKENS,
+            n_threads=self.threads,
+            seed=0,
+            verbose=False,
+            lora_path=str(self.lora) if self.lora else None,
         )
 
     def generate_batch(

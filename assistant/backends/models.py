@@ -128,6 +128,7 @@ def verify(spec: ModelSpec) -> str:
             )
         paths = [weights]
         fix = "Restore models/ from git or retrain with `assistant train`."
+        gguf_lora_for(spec.name, Path(spec.manifest_dir or "."))  # checks its own digest
     elif spec.kind == "embedder":
         path = site_file(spec.weights or "")
         if path is None:
@@ -282,10 +283,39 @@ def adapter_for(name: str, models_dir: Path) -> Path | None:
     return folder
 
 
+def gguf_lora_for(name: str, models_dir: Path) -> Path | None:
+    """The GGUF LoRA (`gguf_lora:`, checked against `gguf_sha256:`) of an adapter manifest that
+    has one, for the llama.cpp backend; None for a plain model or an adapter without one."""
+    spec = load_manifests(models_dir).get(name)
+    if spec is None or spec.kind != "adapter" or not spec.extra.get("gguf_lora"):
+        return None
+    path = Path(models_dir) / spec.extra["gguf_lora"]
+    if not path.exists():
+        raise ModelError(
+            f"Adapter {name!r} has no GGUF LoRA at {path}; restore models/ from git or export it "
+            f"with `assistant models export-gguf {name}`."
+        )
+    actual = sha256_of([path])
+    if actual != spec.extra.get("gguf_sha256"):
+        raise ModelError(
+            f"The GGUF LoRA of {name!r} is corrupt: sha256 {actual[:12]}... does not match the "
+            f"manifest's gguf_sha256. Restore it from git or export it again."
+        )
+    return path
+
+
 def gguf_path(name: str, models_dir: Path, cache_dir: Path) -> Path:
-    """The model's GGUF as one file (a split one is reassembled once into the cache)."""
+    """The model's GGUF as one file (a split one is reassembled once into the cache); for an
+    adapter, its base model's (the LoRA is `gguf_lora_for`)."""
     specs = load_manifests(models_dir)
     spec = specs.get(name)
+    if spec is not None and spec.kind == "adapter":
+        if not spec.extra.get("gguf_lora"):
+            raise ModelError(
+                f"Adapter {name!r} has no GGUF LoRA for the llama.cpp backend; export one with "
+                f"`assistant models export-gguf {name}`, or use ASSISTANT_BACKEND=transformers."
+            )
+        spec = specs.get(spec.extra.get("base"))
     if spec is None or spec.kind != "generator":
         raise ModelError(
             f"The llama.cpp backend needs a GGUF manifest model, not {name!r}; use "

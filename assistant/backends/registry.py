@@ -3,6 +3,7 @@ OpenAI-compatible one, say) is one more entry here. Each builder imports its lib
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from assistant.backends.generation import Generator
@@ -32,13 +33,41 @@ def _transformers(settings: Settings) -> Generator:
 
 def _llamacpp(settings: Settings) -> Generator:
     from assistant.backends.llamacpp import LlamaCppGenerator
-    from assistant.backends.models import gguf_path
+    from assistant.backends.models import gguf_lora_for, gguf_path
 
     path = gguf_path(settings.model, settings.models_dir, settings.cache_dir)
-    return LlamaCppGenerator(f"{settings.model} (llama.cpp)", path, settings.threads)
+    lora = gguf_lora_for(settings.model, settings.models_dir)
+    return LlamaCppGenerator(f"{settings.model} (llama.cpp)", path, settings.threads, lora)
+
+
+def _auto(settings: Settings) -> Generator:
+    """llama.cpp when it is installed, the model has a GGUF (and, for an adapter, a GGUF LoRA),
+    and a child process ran it cleanly on this CPU (`selftest`); transformers otherwise, with one
+    line on stderr that says why."""
+    from assistant.backends.models import gguf_lora_for, gguf_path, load_manifests
+    from assistant.backends.selftest import check
+
+    spec = load_manifests(settings.models_dir).get(settings.model)
+    has_gguf = spec is not None and (
+        spec.kind == "generator" or (spec.kind == "adapter" and spec.extra.get("gguf_lora"))
+    )
+    if not has_gguf:
+        return _transformers(settings)  # a local folder, a hub id or an adapter without GGUF
+    path = gguf_path(settings.model, settings.models_dir, settings.cache_dir)
+    lora = gguf_lora_for(settings.model, settings.models_dir)
+    verdict = check(path, lora, settings.home)
+    if verdict.ok:
+        return _llamacpp(settings)
+    print(
+        f"note: llama.cpp is not used for {settings.model}: {verdict.reason}; "
+        "drafting with transformers (slower). ASSISTANT_BACKEND=transformers silences this.",
+        file=sys.stderr,
+    )
+    return _transformers(settings)
 
 
 REGISTRY: dict[str, Callable[[Settings], Generator]] = {
+    "auto": _auto,
     "transformers": _transformers,
     "llama.cpp": _llamacpp,
 }

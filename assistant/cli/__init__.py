@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputError
 from assistant.library.vocabulary import CHANNELS
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -119,6 +119,17 @@ def cmd_models(args) -> int:
     from assistant.config import Settings
 
     settings = Settings.from_env()
+    if args.action == "export-gguf":
+        from assistant.offline.gguf_export import export_gguf
+
+        if not args.name:
+            raise InputError("export-gguf needs the adapter's name: `models export-gguf NAME`.")
+        path, sha = export_gguf(args.name, settings.models_dir, settings.cache_dir)
+        print(
+            f"Wrote {path}; in models/{args.name}.yaml set gguf_lora: "
+            f"{path.relative_to(settings.models_dir)} and gguf_sha256: {sha}"
+        )
+        return 0
     failures = 0
     for spec in load_manifests(settings.models_dir).values():
         if args.action == "verify":
@@ -278,8 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_cases_parser(sub)
 
-    p = sub.add_parser("models", help="list or verify the offline models")
-    p.add_argument("action", nargs="?", choices=["list", "verify"], default="list")
+    p = sub.add_parser("models", help="list or verify the offline models, or export a GGUF LoRA")
+    p.add_argument("action", nargs="?", choices=["list", "verify", "export-gguf"], default="list")
+    p.add_argument("name", nargs="?", help="export-gguf: the adapter manifest to export")
 
     add_brands_parser(sub)
 
