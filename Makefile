@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 index: setup
 	$(BIN)/assistant index ensure
 
-app: setup index
+app: setup index llama
 	$(BIN)/python app.py
 
 browser-deps:
@@ -33,7 +33,7 @@ lint: setup
 test-fast: setup
 	$(BIN)/pytest -m "not model and not browser" -q
 
-test: setup browser-deps lint
+test: setup browser-deps llama lint
 	$(BIN)/pytest -q
 
 bench: setup
@@ -42,6 +42,21 @@ bench: setup
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Optional: the llama.cpp backend (ASSISTANT_BACKEND=llama.cpp). Built from its source package.
+# The llama.cpp backend (ASSISTANT_BACKEND=auto uses it once its self-test passes), built from its
+# source package with flags that run on every x86-64 CPU these machines have: AVX2/FMA/F16C on,
+# AVX-512 off (absent on AVX2-only CPUs) and AMX off (its kernels crash on VMs that do not allow
+# AMX). The wheel is kept in ~/.cache/care-assistant/wheels, so a second set-up installs it in
+# seconds instead of rebuilding (about 15-35 min on 2 cores).
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_WHEELS := $(HOME)/.cache/care-assistant/wheels/llama-cpp-python-$(LLAMA_CPP_VERSION)-x86-64-avx2
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF \
+	-DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 llama: setup
-	$(BIN)/pip install -q "llama-cpp-python==0.3.36" --no-binary llama-cpp-python
+	@if ! ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
+		echo "Building llama-cpp-python $(LLAMA_CPP_VERSION) (portable x86-64, AMX off); once per machine."; \
+		mkdir -p $(LLAMA_WHEELS) && CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel -q --no-deps \
+			--no-binary llama-cpp-python "llama-cpp-python==$(LLAMA_CPP_VERSION)" -w $(LLAMA_WHEELS); \
+	fi
+	$(BIN)/pip install -q $(LLAMA_WHEELS)/llama_cpp_python-*.whl

@@ -44,10 +44,10 @@ class Settings:
     models_dir: Path = DEFAULTS / "models"
     # Caches (converted model weights, the index) and the feedback database; never committed.
     home: Path = field(default_factory=_default_home)
-    # The tuned SmolLM2 adapter: on the same 20 test cases it cut fallbacks from 65% to 40% and
-    # raised similarity to gold and the coach score over its untuned base (docs/eval/), at a
-    # quarter of Qwen-0.5B's compute. `--model qwen2.5-0.5b` uses the larger model.
-    model: str = "smollm2-135m-care"
+    # The tuned Qwen2.5-0.5B adapter (brief prompt): in the blind review of the same 40 test
+    # complaints, 10 got a usable shown draft against 2 with the tuned SmolLM2 (wave 3,
+    # docs/eval/blind-review.md). `--model smollm2-135m-care` is the faster, weaker tier.
+    model: str = "qwen2.5-0.5b-care"
     # "auto" (default): llama.cpp when `make llama` installed it, the model has a GGUF and a
     # child-process self-test ran it on this CPU; otherwise transformers, with one line saying
     # why. "transformers" (always installed) or "llama.cpp" force one.

@@ -46,7 +46,10 @@ def policies():
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(home=tmp_path / "home")
+    # The fakes script the example-prompt conversation (rules, a worked example, the complaint);
+    # a model whose manifest says `prompt: brief` (the default) is tested with make_assistant's
+    # `model=` or the drafter's `prompt_style`.
+    return Settings(home=tmp_path / "home", model="smollm2-135m-care")
 
 
 @pytest.fixture

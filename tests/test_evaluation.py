@@ -71,7 +71,8 @@ def make_assistant(tmp_path, generator=None) -> Assistant:
     (data / "split.json").write_text(json.dumps({"test": ["e-001", "e-002"]}))
     cases = [make_case(**c.to_dict()) for c in SAMPLE_CASES + TEST_CASES]
     return Assistant(
-        Settings(home=tmp_path / "home", data_dir=data),
+        # The scripted drafts key on the worked example: the example prompt.
+        Settings(home=tmp_path / "home", data_dir=data, model="smollm2-135m-care"),
         embedder=HashingEmbedder(),
         generator=generator or ScriptedGenerator(draft_for),
         cases=cases,

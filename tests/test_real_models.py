@@ -58,15 +58,30 @@ def test_small_model_drafts_are_guarded(complaint, channel, brand):
     assert "5,000" not in result.draft and "5000" not in result.draft
 
 
-def test_default_model_is_the_tuned_adapter():
-    assert Settings().model == "smollm2-135m-care"
+def test_default_model_is_the_tuned_qwen_adapter():
+    assert Settings().model == "qwen2.5-0.5b-care"
 
 
 def test_qwen_drafts_one_guarded_reply():
-    assistant = Assistant(Settings.from_env(model="qwen2.5-0.5b", candidates=1, max_new_tokens=80))
+    assistant = Assistant(
+        Settings.from_env(
+            model="qwen2.5-0.5b", backend="transformers", candidates=1, max_new_tokens=80
+        )
+    )
     result = assistant.suggest(*COMPLAINTS[0])
     assert_shown_was_checked(result)
     assert result.model == "qwen2.5-0.5b"
+
+
+def test_the_default_model_drafts_through_llama_cpp_with_its_lora():
+    # `make test` builds llama-cpp-python (make llama), so `auto` must pick it after the
+    # child-process self-test; a fall-back to transformers here is a failure, not a skip.
+    assistant = Assistant(Settings.from_env(candidates=2))
+    result = assistant.suggest(*COMPLAINTS[0])
+    assert result.model == "qwen2.5-0.5b-care (llama.cpp)"
+    assert assistant.generator.lora.name == "adapter-f16.gguf"
+    assert result.draft.strip()
+    assert_shown_was_checked(result)
 
 
 _ASSISTANT = {}
@@ -81,7 +96,15 @@ def _shared():
 
 
 def test_int8_quantised_model_drafts_a_guarded_reply():
-    assistant = Assistant(Settings.from_env(quantize="int8", candidates=1, max_new_tokens=80))
+    assistant = Assistant(
+        Settings.from_env(
+            model="smollm2-135m-care",
+            backend="transformers",
+            quantize="int8",
+            candidates=1,
+            max_new_tokens=80,
+        )
+    )
     result = assistant.suggest(*COMPLAINTS[0])
     assert_shown_was_checked(result)
     assert result.model == "smollm2-135m-care (int8)"

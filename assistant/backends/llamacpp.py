@@ -40,14 +40,19 @@ class LlamaCppGenerator:
                 "The llama.cpp backend needs llama-cpp-python: run `make llama` (builds it from "
                 "source), or unset ASSISTANT_BACKEND to use transformers."
             ) from None
-        self._llm = Llama(
-            str(self.gguf),
-            n_ctx=CONTEXT_TOKENS,
-            n_threads=self.threads,
-            seed=0,
-            verbose=False,
-            lora_path=str(self.lora) if self.lora else None,
-        )
+        from llama_cpp._utils import suppress_stdout_stderr
+
+        # verbose=False quiets the model load but not the LoRA's ("cannot use buft CPU_REPACK,
+        # fallback to CPU" for each of its tensors): the agent's terminal gets none of it.
+        with suppress_stdout_stderr(disable=False):  # disable=True would let it through
+            self._llm = Llama(
+                str(self.gguf),
+                n_ctx=CONTEXT_TOKENS,
+                n_threads=self.threads,
+                seed=0,
+                verbose=False,
+                lora_path=str(self.lora) if self.lora else None,
+            )
 
     def generate_batch(
         self,

@@ -49,7 +49,12 @@ def app(tmp_path_factory):
     # A copy of the data folder: the trainer-room forms in the tests write policies into it.
     data = shutil.copytree(Settings.from_env().data_dir, home / "data")
     settings = Settings.from_env(
-        model="smollm2-135m", candidates=2, max_new_tokens=60, home=home, data_dir=data
+        model="smollm2-135m",
+        backend="transformers",  # the page is under test here, not the backend
+        candidates=2,
+        max_new_tokens=60,
+        home=home,
+        data_dir=data,
     )
     saved_index = shared / "index" / settings.embedder
     if (saved_index / "manifest.json").exists():  # a copy: approvals in the test must not leak
