@@ -9,6 +9,7 @@ system-prompt prefix stays in llama.cpp's KV cache between them.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -53,6 +54,14 @@ class LlamaCppGenerator:
                 verbose=False,
                 lora_path=str(self.lora) if self.lora else None,
             )
+        # Freed before the interpreter tears llama_cpp's module down: left to Llama.__del__ at
+        # exit, the free function is already None and every exit printed a traceback.
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        llm, self._llm = self._llm, None
+        if llm is not None:
+            llm.close()
 
     def generate_batch(
         self,

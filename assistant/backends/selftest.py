@@ -96,6 +96,7 @@ def main(argv: list[str]) -> int:
     with suppress_stdout_stderr(disable=False):  # disable=True would let it through
         llm = Llama(gguf, n_ctx=256, n_threads=2, seed=0, verbose=False, lora_path=lora)
     out = llm.create_chat_completion(PROMPT, max_tokens=4, temperature=0.0, top_k=1)
+    llm.close()  # before interpreter teardown, where Llama.__del__ fails noisily
     return 0 if out["choices"][0]["message"]["content"] is not None else 1
 
 
