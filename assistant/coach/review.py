@@ -32,13 +32,13 @@ from assistant.coach.checklist import (
     settings,
     span_of,
 )
-from assistant.coach.classifiers import Hit, table
+from assistant.coach.classifiers import table
 from assistant.coach.critic import ReplyCritic, critic_finding
 from assistant.coach.guard_types import GuardContext
 from assistant.coach.guards import run_guards
 from assistant.coach.policy_words import ask_private, gesture_words
+from assistant.coach.terms import common_words, key_terms, shared_terms
 from assistant.errors import InputError
-from assistant.library.cases import words
 from assistant.library.policy import BrandPolicy, ChannelRule, Policies, load_policies
 from assistant.library.vocabulary import MOVES as CASE_MOVES
 from assistant.text.language import LANGUAGE_NAMES
@@ -94,70 +94,6 @@ class Review:
 
 # -- what the reply does -----------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
-_NUMBER = re.compile(r"\d[\d,.:]*\d|\d")
-
-
-@lru_cache(maxsize=8)
-def _common(language: str | None = None) -> frozenset[str]:
-    """Words that name nothing specific: those of `language`, or of all four when None."""
-    lists = table("common_words")
-    chosen = [lists[language]] if language in lists else list(lists.values())
-    return frozenset(str(w).lower() for ws in chosen for w in ws)
-
-
-def _stem(word: str) -> str:
-    """A crude stem good enough across en/es/fr/de: the first five letters, no possessive."""
-    return re.sub(r"'s$", "", word.lower().replace("’", "'"))[:5]
-
-
-@lru_cache(maxsize=8)
-def _common_stems(language: str | None) -> frozenset[str]:
-    return frozenset(_stem(w) for w in _common(language) if len(w) >= 5)
-
-
-@lru_cache(maxsize=512)
-def key_terms(text: str, exclude: str = "", language: str | None = None) -> dict[str, str]:
-    """The text's specific words (stem -> first form): not function words, names or brand.
-
-    Cached: a review asks for the complaint's terms several times (do not mutate the result).
-    """
-    common = _common(language)
-    skip = {_stem(w) for w in words(exclude)} | _common_stems(language)
-    terms: dict[str, str] = {}
-    for m in _WORD.finditer(text):
-        word = m.group().strip("'’-")
-        if len(word) < 3 or word.lower() in common or word.startswith("@"):
-            continue
-        stem = _stem(word)
-        if stem not in skip:
-            terms.setdefault(stem, word)
-    for m in _NUMBER.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if len(digits) >= 2:  # amounts, times, dates: "45", "6pm", "18:00"; not "a 1-star"
-            terms.setdefault(f"#{digits}", m.group())
-    return terms
-
-
-def shared_terms(
-    reply: str, complaint: str, exclude: str = "", language: str | None = None
-) -> list[tuple[str, Hit]]:
-    """Complaint key terms the reply repeats, with where they are in the reply."""
-    wanted = key_terms(complaint, exclude, language)
-    found: list[tuple[str, Hit]] = []
-    seen: set[str] = set()
-    for m in _WORD.finditer(reply):
-        stem = _stem(m.group().strip("'’-"))
-        if stem in wanted and stem not in seen and len(m.group()) >= 3:
-            seen.add(stem)
-            found.append((wanted[stem], Hit("term", m.start(), m.end(), m.group())))
-    for m in _NUMBER.finditer(reply):
-        key = "#" + re.sub(r"\D", "", m.group())
-        if key in wanted and key not in seen:
-            seen.add(key)
-            found.append((wanted[key], Hit("term", m.start(), m.end(), m.group())))
-    return found
-
 
 def _terms_needed(complaint: str, customer: str | None, language: str) -> int:
     rule = settings()["acknowledge"]
@@ -209,7 +145,7 @@ def topic(complaint: str, language: str) -> str:
     for m in re.finditer(pattern + r"([\w'’-]+(?:\s+[\w'’-]+)?)", complaint, re.I):
         kept = []
         for word in m.group(1).split():
-            if word.lower() in _common(language) or len(word) < 3 or len(kept) == 2:
+            if word.lower() in common_words(language) or len(word) < 3 or len(kept) == 2:
                 break
             kept.append(word.strip(".,;:!?"))
         if kept and len(kept[0]) >= 3:
@@ -262,6 +198,29 @@ def _analysis(complaint: str, channel: str) -> Analysis:
     return analyse(complaint, channel)
 
 
+def fix_values(
+    complaint: str,
+    analysis: Analysis,
+    rule: ChannelRule,
+    policy: BrandPolicy,
+    customer: str | None,
+) -> dict:
+    """The placeholders of data/lexicons/fixes.yaml for this complaint, in its language; the
+    coach's fixes and the rewrites that insert them fill the same values."""
+    ask = ask_private(analysis.language, policy.private_channel)
+    return {
+        "name": customer or "",
+        "topic": topic(complaint, analysis.language),
+        "feeling": feeling_sentence(analysis),
+        "private": policy.private_channel,
+        "ask_private": ask,
+        "Ask_private": ask[:1].upper() + ask[1:],
+        "gesture": gesture_words(policy, analysis.language),
+        "limit": rule.limit,
+        "language": LANGUAGE_NAMES.get(analysis.language, analysis.language),
+    }
+
+
 def review_reply(
     reply: str,
     complaint: str,
@@ -287,7 +246,6 @@ def review_reply(
         kind=analysis.kind,
     )
     guards = run_guards(reply, ctx) if guards else []
-    ask = ask_private(analysis.language, policy.private_channel)
     c = CheckContext(
         reply=reply,
         complaint=complaint,
@@ -296,17 +254,7 @@ def review_reply(
         policy=policy,
         customer=customer,
         guards=guards,
-        values={
-            "name": customer or "",
-            "topic": topic(complaint, analysis.language),
-            "feeling": feeling_sentence(analysis),
-            "private": policy.private_channel,
-            "ask_private": ask,
-            "Ask_private": ask[:1].upper() + ask[1:],
-            "gesture": gesture_words(policy, analysis.language),
-            "limit": rule.limit,
-            "language": LANGUAGE_NAMES.get(analysis.language, analysis.language),
-        },
+        values=fix_values(complaint, analysis, rule, policy, customer),
         names_something=bool(key_terms(complaint, customer or "", analysis.language)),
         shared=shared_terms(reply, complaint, customer or "", analysis.language),
         terms_needed=_terms_needed(complaint, customer, analysis.language),

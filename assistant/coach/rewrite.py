@@ -24,9 +24,8 @@ from assistant.coach.review import (
     Review,
     coach,
     default_policies,
-    feeling_sentence,
     fix_text,
-    topic,
+    fix_values,
 )
 from assistant.config import Settings
 from assistant.errors import InputError
@@ -364,12 +363,7 @@ def rewrite(
         language=analysis.language,
         limit=rule.limit,
         customer=customer,
-        values={
-            "name": customer or "",
-            "topic": topic(complaint, analysis.language),
-            "feeling": feeling_sentence(analysis),
-            "private": policy.private_channel,
-        },
+        values=fix_values(complaint, analysis, rule, policy, customer),
         channel=channel,
         generator=generator,
     )
