@@ -16,6 +16,7 @@ from assistant.app.curation import Trainer, apply_stored_edits
 from assistant.app.handlers import REWRITE_LABELS, Desk, DraftResult, analysis_badges
 from assistant.app.review_views import word_diff
 from assistant.coach.analysis import Analysis
+from assistant.coach.classifiers import table
 from assistant.errors import ConfigError, InputError
 from assistant.testing import SAMPLE_CASES, make_case
 
@@ -139,18 +140,18 @@ def test_coach_view_orders_failures_first_and_offers_fixes():
     )
     view = coach_view(review, reply, 280, "twitter")
     assert view.score == 41
+    # Plain words for every check, and no line for "thanks", which does not apply here.
     assert [row[:3] for row in view.checklist] == [
-        ["✗", "private_data", "critical"],
-        ["✗", "acknowledge_specific", "major"],
-        ["✗", "apology", "major"],
-        ["✗", "no_policy_speak", "major"],
-        ["✓", "empathy", "info"],
-        ["–", "thanks", "info"],
+        ["✗", "Keeps private details out of public", "critical"],
+        ["✗", "Names what happened", "major"],
+        ["✗", "Apologises plainly", "major"],
+        ["✗", "No hiding behind policy", "major"],
+        ["✓", "Names the feeling", "info"],
     ]
     assert view.highlights == [
-        ("We apologize for any inconvenience", "apology: a stock apology"),
+        ("We apologize for any inconvenience", "Apologises plainly: a stock apology"),
         (". ", None),
-        ("Per our policy", "no_policy_speak: hides behind policy"),
+        ("Per our policy", "No hiding behind policy: hides behind policy"),
         (" we can't.", None),
     ]
     # advice ("Name what happened.", "Remove it.") is never a button; sentences and rewrites are
@@ -228,7 +229,9 @@ def test_real_coach_feeds_the_view_and_fixes_raise_the_score(make_assistant):
     view = desk.coach(reply, COMPLAINT, "twitter", "Acme Air")
     review = desk.assistant.coach(reply, COMPLAINT, "twitter", "Acme Air")
     assert view.score == review.score
-    assert len(view.checklist) == len(review.findings)
+    assert len(view.checklist) == sum(f.status != "n/a" for f in review.findings)
+    labels = table("check_labels")
+    assert {row[1] for row in view.checklist} <= set(labels.values())
     assert "".join(text for text, _ in view.highlights) == reply
     assert view.fixes, "a stock reply must offer at least one one-click fix"
     for fix in view.fixes:
@@ -607,3 +610,15 @@ def test_the_app_builds_with_a_named_endpoint_per_action(make_assistant):
     assert options["auth"]("tom", "pw2") is True and options["auth"]("tom", "nope") is False
     assert "auth" not in launch_options(assistant, Access(), env={})
     assert "allowed_paths" not in options  # no folder is served; exports go through the handler
+
+
+def test_every_check_the_coach_runs_has_a_plain_label(make_assistant):
+    from assistant.coach.checklist import CHECKS
+
+    assistant = make_assistant([GOOD])
+    review = assistant.coach("Sorry.", COMPLAINT, "twitter", "Acme Air")
+    labels = table("check_labels")
+    ran = {f.check for f in review.findings} | {"answers_complaint"}  # the critic's, when on
+    assert len(review.findings) >= len(CHECKS)
+    assert ran <= set(labels), sorted(ran - set(labels))
+    assert set(labels) <= ran, sorted(set(labels) - ran)  # no label for a check that is gone

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from assistant.coach.classifiers import table
 from assistant.errors import InputError
 
 # Fix buttons on the page: more than three crowds a laptop screen; the checklist lists the rest.
@@ -60,7 +61,7 @@ class Fix:
 
     @property
     def label(self) -> str:
-        return f"Fix: {self.check.replace('_', ' ')}"
+        return f"Fix: {check_label(self.check)}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -170,6 +171,11 @@ def apply_fix(reply: str, fix: Fix) -> str:
     return _splice(reply[:opening], fix.text, reply[opening:])  # "start": after any greeting
 
 
+def check_label(check: str) -> str:
+    """ "Names what happened" for acknowledge_specific (data/lexicons/check_labels.yaml)."""
+    return table("check_labels").get(check) or check.replace("_", " ").capitalize()
+
+
 def coach_view(review, reply: str, limit: int, channel: str) -> CoachView:
     """The page's view of a coaching.Review (None when the coach is not installed)."""
     n = len(reply)
@@ -177,16 +183,23 @@ def coach_view(review, reply: str, limit: int, channel: str) -> CoachView:
     counter = f"{n} / {limit} characters ({channel})" + (f" · {n - limit} over" if over else "")
     if review is None:
         return CoachView(None, [], [(reply, None)] if reply else [], [], counter, over, None)
+    # A check that does not apply to this message gets no line: the agent reads what matters.
     findings = sorted(
-        review.findings,
+        (f for f in review.findings if f.status != "n/a"),
         key=lambda f: (f.status != "fail", SEVERITY_ORDER.get(f.severity, 9), f.check),
     )
     checklist = [
-        [STATUS_MARK.get(f.status, f.status), f.check, f.severity, f.reason, f.fix or ""]
+        [
+            STATUS_MARK.get(f.status, f.status),
+            check_label(f.check),
+            f.severity,
+            f.reason,
+            f.fix or "",
+        ]
         for f in findings
     ]
     spans = [
-        (f.span[0], f.span[1], f"{f.check}: {f.reason}")
+        (f.span[0], f.span[1], f"{check_label(f.check)}: {f.reason}")
         for f in findings
         if f.status == "fail" and f.span
     ]
