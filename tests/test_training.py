@@ -307,7 +307,10 @@ def test_the_shipped_adapter_drafts_a_guarded_reply():
 
     from assistant import Assistant, Settings
 
-    assistant = Assistant(Settings.from_env(model="smollm2-135m-care", candidates=2))
+    # The safetensors adapter, merged by peft (the GGUF LoRA is the llama.cpp test's).
+    assistant = Assistant(
+        Settings.from_env(model="smollm2-135m-care", backend="transformers", candidates=2)
+    )
     result = assistant.suggest(
         "You cancelled my train at 11pm and there was no replacement bus. I had to pay 80 "
         "pounds for a taxi home. Call me on 07700 900123.",
