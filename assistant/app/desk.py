@@ -113,6 +113,7 @@ def build_desk(desk: Desk, access: Access) -> DeskParts:
     wire_use_and_rate(desk, ui, on_coach, coach_inputs, coach_outputs)
     wire_rewrites_and_fixes(desk, ui, coach_inputs, on_coach, coach_outputs)
     wire_send_and_copy(desk, ui)
+    wire_brand_recognition(desk, ui)
     wire_prefs(ui)
     return DeskParts(ui.complaint, ui.brand, ui.channel, ui.prefs)
 
@@ -341,11 +342,46 @@ def wire_send_and_copy(desk: Desk, ui) -> None:
     )
 
 
-def wire_prefs(ui) -> None:
-    """The browser remembers the agent's channel and brand for the next visit."""
+def wire_brand_recognition(desk: Desk, ui) -> None:
+    """As the complaint is typed or pasted, an empty brand box takes the brand its @handle or
+    name points to, and the status line says so; a brand the agent chose is never changed."""
 
-    def remember(channel_name, brand_choice):
+    @shows_errors
+    def on_complaint(complaint_text, brand_choice, suggested, status_text):
+        current = brand_value(brand_choice)
+        brand, note = desk.recognise_brand(complaint_text, current, suggested)
+        agents_choice = current is not None and current != suggested
+        if brand == current:
+            box = gr.update()
+        else:  # the value, one of the choices (which include brands added since page load)
+            box = gr.update(value=brand or NO_BRAND, choices=[NO_BRAND, *desk.brands()])
+        if note:
+            status_update = note
+        elif brand != current and (status_text or "").startswith("Brand: "):
+            status_update = ""  # the suggestion it announced is withdrawn
+        else:
+            status_update = gr.update()
+        return box, None if agents_choice else brand, status_update
+
+    ui.complaint.change(
+        on_complaint,
+        [ui.complaint, ui.brand, ui.suggested_brand, ui.status],
+        [ui.brand, ui.suggested_brand, ui.status],
+        api_visibility=PRIVATE,
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+
+
+def wire_prefs(ui) -> None:
+    """The browser remembers the agent's channel and brand for the next visit (a brand the desk
+    recognised in a complaint is not the agent's choice: the remembered one stays)."""
+
+    def remember(channel_name, brand_choice, suggested, prefs):
+        if brand_value(brand_choice) is not None and brand_choice == suggested:
+            brand_choice = (prefs or {}).get("brand")
         return {"channel": channel_name, "brand": brand_choice or NO_BRAND}
 
-    ui.channel.change(remember, [ui.channel, ui.brand], [ui.prefs], api_visibility=PRIVATE)
-    ui.brand.change(remember, [ui.channel, ui.brand], [ui.prefs], api_visibility=PRIVATE)
+    inputs = [ui.channel, ui.brand, ui.suggested_brand, ui.prefs]
+    ui.channel.change(remember, inputs, [ui.prefs], api_visibility=PRIVATE)
+    ui.brand.change(remember, inputs, [ui.prefs], api_visibility=PRIVATE)

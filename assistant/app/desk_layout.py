@@ -39,6 +39,7 @@ def desk_layout(desk: Desk) -> SimpleNamespace:
     drafts_state = gr.State([])
     chosen = gr.State(0)
     fixes_state = gr.State([])
+    suggested_brand = gr.State(None)  # the brand the desk filled in from the complaint, if any
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=360):

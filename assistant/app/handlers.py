@@ -155,6 +155,33 @@ class Desk:
     def channels(self) -> list[str]:
         return list(self.assistant.policies.channels)
 
+    def recognise_brand(
+        self, complaint: str, current_brand: str | None, suggested: str | None = None
+    ) -> tuple[str | None, str]:
+        """(the brand the brand box should hold, a one-line note or "") as the complaint is
+        typed: the brand named by the complaint's @handle or full name when the box is empty.
+
+        A brand the agent chose is kept, never overridden. `suggested` is the brand this
+        method filled in earlier: while the box still holds it, it follows the complaint (a
+        longer handle, another brand, or None when the complaint no longer names one).
+        """
+        current_brand = current_brand or None
+        if current_brand is not None and current_brand != suggested:
+            return current_brand, ""  # the agent's own choice
+        try:
+            check_text(complaint, "complaint", "complaint", optional=True)
+        except InputError:  # drafting says what is wrong with it; nothing to recognise here
+            return current_brand, ""
+        found = self.assistant.policies.recognised_from(complaint or "")
+        if found is None:
+            return None, ""
+        brand, evidence = found
+        if brand == current_brand:
+            return brand, ""  # already shown, and said so
+        evidence = " ".join(evidence.split())
+        source = evidence if evidence.startswith("@") else f'the name "{evidence}"'
+        return brand, f"Brand: {brand}, recognised from {source} — change it if that is wrong"
+
     def review(self, reply: str, complaint: str, channel: str, brand: str | None, customer):
         """coaching.Review of `reply`, or None when the coach module is not installed."""
         check_text(reply, "reply", "reply")

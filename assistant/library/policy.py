@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -55,11 +56,87 @@ class ChannelRule:
     tokens: int = 200  # most new tokens to draft for this channel
 
 
+# An @handle in a message: not part of a longer word or an e-mail address (a@b).
+_HANDLE_TOKEN = re.compile(r"(?<![\w@])@(\w+)")
+_WORD = re.compile(r"\w+")
+MIN_NAME_LENGTH = 4  # shorter brand names ("Oro") are ordinary words too often to recognise
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    """A brand name as whole words, any case; its spaces match any run of whitespace."""
+    words = r"\s+".join(re.escape(word) for word in name.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, eq=False)
+class _Recogniser:
+    """The brands' lookup, built once per set of brands: @handles by their lower-case text, and
+    full names by their first word, so a message is read once whatever the number of brands."""
+
+    key: tuple
+    handles: dict[str, tuple[str, str]]  # "acmeair" -> (brand, "@AcmeAir")
+    by_first_word: dict[str, list[str]]  # "aurelian" -> ["Aurelian Skyways"], longest first
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)  # compiled when first needed
+
+    @classmethod
+    def build(cls, key: tuple) -> _Recogniser:
+        handles: dict[str, tuple[str, str]] = {}
+        by_first_word: dict[str, list[str]] = {}
+        for name, handle in key:
+            if handle and handle.startswith("@"):
+                handles.setdefault(handle[1:].lower(), (name, handle))
+            first = _WORD.match(name.strip())
+            if len(name.strip()) >= MIN_NAME_LENGTH and first:
+                by_first_word.setdefault(first.group().lower(), []).append(name)
+        for names in by_first_word.values():
+            names.sort(key=len, reverse=True)
+        return cls(key, handles, by_first_word)
+
+    def _pattern(self, name: str) -> re.Pattern:
+        if name not in self.patterns:
+            self.patterns[name] = _name_pattern(name)
+        return self.patterns[name]
+
+    def find(self, text: str) -> tuple[str, str] | None:
+        for token in _HANDLE_TOKEN.findall(text):
+            found = self.handles.get(token.lower())
+            if found:
+                return found
+        best: tuple[str, str] | None = None
+        for word in _WORD.finditer(text):
+            for name in self.by_first_word.get(word.group().lower(), ()):
+                hit = self._pattern(name).match(text, word.start())
+                if hit:  # the longest name here (they are tried longest first)
+                    if best is None or len(hit.group()) > len(best[1]):
+                        best = (name, hit.group())  # the longest; the first of equal ones
+                    break
+        return best
+
+
 @dataclass
 class Policies:
     brands: dict[str, BrandPolicy]
     default: BrandPolicy
     channels: dict[str, ChannelRule] = field(default_factory=dict)
+    # The brand lookup of recognise(), rebuilt only when the brands change; not a field that
+    # counts for equality or repr.
+    _recogniser: _Recogniser | None = field(default=None, init=False, repr=False, compare=False)
+
+    def recognise(self, text: str) -> str | None:
+        """The brand a message is about: the brand whose @handle it contains (the whole
+        handle, any case), else the brand whose full name it contains as whole words (the
+        longest name when several match; names under 4 characters are ignored); else None."""
+        found = self.recognised_from(text)
+        return found[0] if found else None
+
+    def recognised_from(self, text: str) -> tuple[str, str] | None:
+        """(brand, what gave it away: its @handle or its name as written), or None."""
+        if not text:
+            return None
+        key = tuple((name, policy.handle) for name, policy in self.brands.items())
+        if self._recogniser is None or self._recogniser.key != key:
+            self._recogniser = _Recogniser.build(key)
+        return self._recogniser.find(text)
 
     def for_brand(self, brand: str | None) -> BrandPolicy:
         if not brand:
@@ -183,8 +260,6 @@ def add_brand(data_dir: Path, row: dict, file_name: str = "custom") -> Path:
     The brand must not exist in any file; `row` has the keys of a policy file entry. Returns the
     file written. ConfigError (nothing written) names what is wrong.
     """
-    import re
-
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,60}", file_name or ""):
         raise ConfigError(f"{file_name!r} is not a plain file name (letters, digits, - and _).")
     folder = Path(data_dir) / "brands"

@@ -219,6 +219,24 @@ def test_channel_and_brand_are_remembered_in_the_browser(sign_in, app):
     assert page.locator("#brand input").input_value() == brand
 
 
+def test_the_brand_is_recognised_from_the_complaints_handle(sign_in, app):
+    _, assistant = app
+    assert assistant.policies.brands["Aurelian Skyways"].handle == "@AurelianSkyways"
+    page = sign_in("ana")
+    page.locator("#complaint textarea").fill("@AurelianSkyways my flight was cancelled!")
+    page.wait_for_function(
+        "() => document.querySelector('#brand input')?.value === 'Aurelian Skyways'",
+        timeout=CLICK_TIMEOUT,
+    )
+    note = "Brand: Aurelian Skyways, recognised from @AurelianSkyways — change it if that is wrong"
+    assert _wait_value(page, "status", "Brand: ") == note
+    # a suggestion is not the agent's choice: the next visit does not remember it
+    page.wait_for_timeout(500)
+    page.reload()
+    _wait_text(page, "who", "Signed in")  # the load event restores brand and "who" at once
+    assert page.locator("#brand input").input_value() == "(no brand)"
+
+
 def test_a_trainer_adds_a_brand_with_the_form_and_the_desk_offers_it(sign_in, app):
     _, assistant = app
     page = sign_in("tom")
