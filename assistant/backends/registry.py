@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from assistant.backends.generation import Generator
 from assistant.config import Settings
@@ -31,20 +32,29 @@ def _transformers(settings: Settings) -> Generator:
     )
 
 
-def _llamacpp(settings: Settings) -> Generator:
-    from assistant.backends.llamacpp import LlamaCppGenerator
+def _gguf_files(settings: Settings) -> tuple[Path, Path | None]:
+    """The model's GGUF (reassembled once if split) and its GGUF LoRA, each digest-checked."""
     from assistant.backends.models import gguf_lora_for, gguf_path
 
     path = gguf_path(settings.model, settings.models_dir, settings.cache_dir)
-    lora = gguf_lora_for(settings.model, settings.models_dir)
+    return path, gguf_lora_for(settings.model, settings.models_dir)
+
+
+def _llama_generator(settings: Settings, path: Path, lora: Path | None) -> Generator:
+    from assistant.backends.llamacpp import LlamaCppGenerator
+
     return LlamaCppGenerator(f"{settings.model} (llama.cpp)", path, settings.threads, lora)
+
+
+def _llamacpp(settings: Settings) -> Generator:
+    return _llama_generator(settings, *_gguf_files(settings))
 
 
 def _auto(settings: Settings) -> Generator:
     """llama.cpp when it is installed, the model has a GGUF (and, for an adapter, a GGUF LoRA),
     and a child process ran it cleanly on this CPU (`selftest`); transformers otherwise, with one
     line on stderr that says why."""
-    from assistant.backends.models import gguf_lora_for, gguf_path, load_manifests
+    from assistant.backends.models import load_manifests
     from assistant.backends.selftest import check
 
     spec = load_manifests(settings.models_dir).get(settings.model)
@@ -53,11 +63,10 @@ def _auto(settings: Settings) -> Generator:
     )
     if not has_gguf:
         return _transformers(settings)  # a local folder, a hub id or an adapter without GGUF
-    path = gguf_path(settings.model, settings.models_dir, settings.cache_dir)
-    lora = gguf_lora_for(settings.model, settings.models_dir)
+    path, lora = _gguf_files(settings)  # resolved and digest-checked once, then used
     verdict = check(path, lora, settings.home)
     if verdict.ok:
-        return _llamacpp(settings)
+        return _llama_generator(settings, path, lora)
     print(
         f"note: llama.cpp is not used for {settings.model}: {verdict.reason}; "
         "drafting with transformers (slower). ASSISTANT_BACKEND=transformers silences this.",

@@ -89,10 +89,9 @@ def check(gguf: Path, lora: Path | None, home: Path, runner=subprocess.run) -> V
 
 def main(argv: list[str]) -> int:
     from llama_cpp import Llama
-
-    gguf, lora = argv[0], (argv[1] if len(argv) > 1 else None)
     from llama_cpp._utils import suppress_stdout_stderr
 
+    gguf, lora = argv[0], (argv[1] if len(argv) > 1 else None)
     with suppress_stdout_stderr(disable=False):  # disable=True would let it through
         llm = Llama(gguf, n_ctx=256, n_threads=2, seed=0, verbose=False, lora_path=lora)
     out = llm.create_chat_completion(PROMPT, max_tokens=4, temperature=0.0, top_k=1)
