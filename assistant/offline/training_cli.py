@@ -46,7 +46,7 @@ def _repo_relative(path: Path) -> str:
 
 def train_cli(args) -> int:
     from assistant.backends.models import load_manifests, resolve_generator
-    from assistant.config import REPO_ROOT, Settings
+    from assistant.config import Settings
     from assistant.library.cases import load_split, stratified_split
     from assistant.service import Assistant
 
@@ -70,9 +70,7 @@ def train_cli(args) -> int:
     assistant = Assistant(settings)
     split_path = settings.data_dir / "split.json"
     # Relative to the repository when it is inside it, so TRAINING.json is the same everywhere.
-    split_source = str(
-        split_path.relative_to(REPO_ROOT) if split_path.is_relative_to(REPO_ROOT) else split_path
-    )
+    split_source = _repo_relative(split_path)
     if not load_split(settings.data_dir):
         test_ids = stratified_split([c for c in assistant.cases if c.source == "library"])
         for case in assistant.cases:
